@@ -1,0 +1,60 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
+
+from adal.api.errors import translate_pydantic_errors
+from adal.core.middleware import database_unavailable_response
+from adal.hotline.api import ReceiptThrottled
+from adal.hotline.api import router as hotline_router
+
+api = NinjaAPI(
+    title="Adal API",
+    version="1",
+    description=(
+        "Public API of Adal's corruption hotline. A report is created with `POST /api/v1/reports`; the "
+        "answer carries a public registration number and a secret 16-digit receipt, shown once. Every later "
+        "call about the report sends `Authorization: Receipt <16 digits>`. Error messages follow the "
+        "`Accept-Language` header (ru, kk, en)."
+    ),
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    urls_namespace="api",
+)
+api.add_router("/v1/reports", hotline_router)
+
+
+@api.exception_handler(NinjaValidationError)
+def request_invalid(request, exc):
+    return api.create_response(request, {"detail": translate_pydantic_errors(exc.errors)}, status=422)
+
+
+@api.exception_handler(DjangoValidationError)
+def domain_invalid(request, exc):
+    detail = [
+        {"loc": ["body", name], "msg": m, "type": "value_error"}
+        for name, messages in exc.message_dict.items()
+        for m in messages
+    ]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(ReceiptThrottled)
+def receipt_throttled(request, exc):
+    response = api.create_response(
+        request,
+        {
+            "detail": _("Too many wrong receipts. Try again in %(seconds)d seconds.")
+            % {"seconds": exc.retry_after}
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_unavailable(request, exc):
+    return database_unavailable_response(request)

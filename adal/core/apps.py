@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "adal.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self):
+        post_migrate.connect(_sync_reference_data, sender=self)
+
+
+def _sync_reference_data(sender, using="default", **kwargs):
+    # The territories are reference data that ships with the code: every database gets them.
+    from adal.core.services import territories_sync
+
+    territories_sync(using=using)

@@ -1,0 +1,179 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from adal.core.fields import EncryptedTextField
+
+
+class Territory(models.Model):
+    """A region, city or district by its KATO code; kept with validity dates because the map changes."""
+
+    class Kind(models.TextChoices):
+        REGION = "region", _("Region")
+        CITY = "city", _("City of republican significance")
+        DISTRICT = "district", _("District")
+
+    kato = models.CharField(_("KATO code"), max_length=9, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children")
+    name_ru = models.CharField(_("name (Russian)"), max_length=200)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    former_names = models.JSONField(_("former names"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["kato"]
+        verbose_name = _("territory")
+        verbose_name_plural = _("territories")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        lang = (get_language() or "ru")[:2]
+        return getattr(self, f"name_{lang}", None) or self.name_ru
+
+    @property
+    def is_top_level(self) -> bool:
+        return self.kind in (self.Kind.REGION, self.Kind.CITY)
+
+
+class Unit(models.Model):
+    """An organisation unit in the tree centre → region → district.
+
+    ``path`` is the materialised path of primary keys ("/1/4/17/"), so a unit's scope — itself and
+    everything below — is one indexed prefix match.
+    """
+
+    class Level(models.TextChoices):
+        CENTRE = "centre", _("Centre")
+        REGION = "region", _("Region")
+        DISTRICT = "district", _("District")
+
+    name_ru = models.CharField(_("name (Russian)"), max_length=255)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children")
+    territory = models.ForeignKey(Territory, models.PROTECT, null=True, blank=True, related_name="units")
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("organisation unit")
+        verbose_name_plural = _("organisation units")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        lang = (get_language() or "ru")[:2]
+        return getattr(self, f"name_{lang}", None) or self.name_ru
+
+
+class Role(models.TextChoices):
+    OPERATOR = "operator", _("Reception operator")
+    CASE_OFFICER = "case_officer", _("Case officer")
+    UNIT_HEAD = "unit_head", _("Unit head")
+    COUNCIL_SECRETARY = "council_secretary", _("Council secretary")
+    ANALYST = "analyst", _("Analyst")
+    ADMINISTRATOR = "administrator", _("Administrator")
+    AUDITOR = "auditor", _("Auditor")
+
+
+# Roles whose work shows them the content of reports; they may not sign in without a second factor.
+ROLES_READING_CASE_CONTENT = frozenset(
+    {Role.OPERATOR, Role.CASE_OFFICER, Role.UNIT_HEAD, Role.ADMINISTRATOR, Role.AUDITOR}
+)
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="staff")
+    totp_secret = EncryptedTextField(_("TOTP secret"), null=True, blank=True)
+    totp_last_counter = models.BigIntegerField(default=0, editable=False)
+    failed_logins = models.PositiveIntegerField(default=0, editable=False)
+    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("staff account")
+        verbose_name_plural = _("staff accounts")
+
+    @property
+    def requires_second_factor(self) -> bool:
+        return self.is_superuser or self.role in ROLES_READING_CASE_CONTENT
+
+    def is_locked(self, now=None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+
+class AuditEvent(models.Model):
+    """Append-only, hash-chained log of every state change and every read of case content.
+
+    ``hash`` = SHA-256 over the previous hash and this entry's canonical fields; changing or deleting
+    any row breaks the chain at that point (see ``manage.py audit_verify``).
+    """
+
+    seq = models.BigIntegerField(unique=True)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    actor_label = models.CharField(max_length=150)
+    action = models.CharField(max_length=80, db_index=True)
+    target_type = models.CharField(max_length=80, blank=True)
+    target_id = models.CharField(max_length=80, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self):
+        return f"#{self.seq} {self.action} by {self.actor_label}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit events are append-only")
+
+
+class AuditHead(models.Model):
+    """A single row holding the chain's tip; locking it serialises appends on every database."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self):
+        return f"audit head at #{self.seq}"
+
+
+class WorkdayException(models.Model):
+    """Government decrees move days off late in the year; the calendar follows this table first."""
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", _("Extra day off")
+        WORKING_DAY = "working_day", _("Working day (e.g. a working Saturday)")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar exception")
+        verbose_name_plural = _("calendar exceptions")
+
+    def __str__(self):
+        return f"{self.date}: {self.get_kind_display()}"

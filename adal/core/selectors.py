@@ -1,0 +1,16 @@
+from django.db.models import QuerySet
+
+from adal.core.models import Territory, Unit
+
+
+def units_in_scope(unit: Unit) -> QuerySet[Unit]:
+    """The unit and every unit below it."""
+    return Unit.objects.filter(path__startswith=unit.path)
+
+
+def regions_current() -> QuerySet[Territory]:
+    return Territory.objects.filter(kind__in=["region", "city"], valid_to__isnull=True).order_by("kato")
+
+
+def districts_current() -> QuerySet[Territory]:
+    return Territory.objects.filter(kind="district", valid_to__isnull=True).select_related("parent")

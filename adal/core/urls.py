@@ -1,0 +1,11 @@
+from django.urls import path
+
+from adal.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("staff/login/", views.staff_login, name="login"),
+    path("staff/logout/", views.staff_logout, name="logout"),
+    path("staff/", views.staff_home, name="staff_home"),
+]

@@ -1,0 +1,36 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from adal.core.models import Role, Unit, User
+from adal.demo.scenario import build_accounts, build_reports, build_units
+from adal.hotline.receipts import receipt_format
+
+
+class Command(BaseCommand):
+    help = "Load the demo scenario into an empty database and print the demo accounts and receipts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reports", type=int, default=36, help="number of hotline reports (default 36)")
+
+    def handle(self, *args, reports, **options):
+        if Unit.objects.exists() or User.objects.exists():
+            raise CommandError("the database already has data: the demo loads into a fresh database only")
+        with transaction.atomic():
+            units = build_units()
+            accounts = build_accounts(units)
+        operator = User.objects.get(role=Role.OPERATOR)
+        receipts = build_reports(operator=operator, count=reports)
+        self._print(accounts, receipts, units)
+
+    def _print(self, accounts, receipts, units):
+        w = self.stdout.write
+        w(f"\nDemo loaded: {len(units)} units, {len(accounts)} staff accounts, {len(receipts)} reports.\n")
+        w("Staff accounts, to sign in at http://127.0.0.1:8000/staff/login/. The code is the TOTP of the")
+        w("secret: from an authenticator app, or `.venv/bin/python manage.py totp_code USERNAME`.")
+        w(f"  {'username':<18} {'password':<18} {'TOTP secret':<34} role / unit")
+        for a in accounts:
+            w(f"  {a.username:<18} {a.password:<18} {a.totp_secret:<34} {a.role} / {a.unit}")
+        w("\nSome receipts to open a reporter's inbox at http://127.0.0.1:8000/inbox/:")
+        for r in receipts[:6]:
+            w(f"  {r.registration_number}  {receipt_format(r.receipt)}  ({r.language}, {r.channel})")
+        w("")

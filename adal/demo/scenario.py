@@ -1,0 +1,238 @@
+"""The demo organisation: units, one account per role, and hotline reports, made through the services."""
+
+import datetime as dt
+import random
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+from adal.core.models import Role, Territory, Unit
+from adal.core.selectors import regions_current
+from adal.core.services import staff_create, staff_totp_reset, unit_create
+from adal.hotline.models import Channel, IdentityMode
+from adal.hotline.services import ReportDraft, report_submit
+
+# District units in the demo: the capital, Almaty and the seed's regions.
+DISTRICT_UNIT_PARENTS = ("710000000", "750000000", "150000000", "630000000", "430000000")
+
+STORIES = {
+    "ru": [
+        (
+            "bribery",
+            "Инспектор дорожной полиции потребовал {amount} тенге, чтобы не составлять протокол.",
+            ["Инспектор патрульной полиции"],
+            ["Департамент полиции"],
+        ),
+        (
+            "education",
+            "Директор школы требует с родителей {amount} тенге за зачисление ребёнка в первый класс.",
+            ["Директор школы"],
+            ["Школа-гимназия № 12"],
+        ),
+        (
+            "drinking_water",
+            "Подрядчик получил деньги на водопровод в селе, но труб так и не проложил.",
+            ["Директор ТОО «СуТехСтрой»"],
+            ["ТОО «СуТехСтрой»", "Отдел ЖКХ акимата района"],
+        ),
+        (
+            "state_programmes",
+            "В центре занятости за включение в программу «Енбек» требуют {amount} тенге.",
+            ["Специалист центра занятости"],
+            ["Центр занятости населения"],
+        ),
+        (
+            "procurement",
+            "Тендер на ремонт дороги выиграла фирма родственника заместителя акима.",
+            ["Заместитель акима района"],
+            ["Отдел строительства акимата"],
+        ),
+        (
+            "health_care",
+            "В поликлинике за направление на бесплатную операцию просят {amount} тенге.",
+            ["Заведующий отделением"],
+            ["Городская поликлиника № 3"],
+        ),
+        (
+            "land",
+            "Земельный участок под школу передан частной компании без аукциона.",
+            ["Руководитель отдела земельных отношений"],
+            ["Отдел земельных отношений"],
+        ),
+    ],
+    "kk": [
+        (
+            "bribery",
+            "Жол полициясының инспекторы хаттама толтырмау үшін {amount} теңге талап етті.",
+            ["Патрульдік полиция инспекторы"],
+            ["Полиция департаменті"],
+        ),
+        (
+            "education",
+            "Мектеп директоры баланы бірінші сыныпқа қабылдау үшін ата-аналардан {amount} теңге талап етеді.",
+            ["Мектеп директоры"],
+            ["№ 12 мектеп-гимназия"],
+        ),
+        (
+            "housing",
+            "Тұрғын үй кезегінде тұрған отбасылардың орнына пәтерлер таныстарға берілді.",
+            ["Тұрғын үй бөлімінің басшысы"],
+            ["Аудан әкімдігінің тұрғын үй бөлімі"],
+        ),
+        (
+            "nepotism",
+            "Аудандық әкімдікке бос лауазымдарға әкімнің туыстары конкурссыз қабылданды.",
+            ["Аудан әкімі"],
+            ["Аудан әкімдігі"],
+        ),
+    ],
+    "en": [
+        (
+            "abuse_of_office",
+            "A district official uses the akimat's cars and drivers for his family's private trips.",
+            ["Deputy head of the district akimat"],
+            ["District akimat"],
+        ),
+        (
+            "conflict_of_interest",
+            "The head of the procurement commission owns a share in the company that won.",
+            ["Head of the procurement commission"],
+            ["Regional health department"],
+        ),
+        (
+            "embezzlement",
+            "Money for heating repairs in the school was paid out, but no repairs were done.",
+            ["Director of the school"],
+            ["Regional education department"],
+        ),
+    ],
+}
+
+PEOPLE = [
+    ("Айгерим Сапарова", "900215450129"),
+    ("Ержан Нурланов", "850612350456"),
+    ("Olga Petrova", "780304450783"),
+]
+
+
+@dataclass
+class DemoAccount:
+    username: str
+    role: str
+    unit: str
+    password: str
+    totp_secret: str
+
+
+@dataclass
+class DemoReceipt:
+    registration_number: str
+    receipt: str
+    language: str
+    channel: str
+
+
+def build_units() -> dict[str, Unit]:
+    centre = unit_create(
+        name_ru="Центральный аппарат",
+        name_kk="Орталық аппарат",
+        name_en="Central office",
+        level=Unit.Level.CENTRE,
+    )
+    units = {"centre": centre}
+    for region in regions_current():
+        units[region.kato] = unit_create(
+            name_ru=f"Филиал: {region.name_ru}",
+            name_kk=f"Филиал: {region.name_kk}",
+            name_en=f"Branch: {region.name_en}",
+            level=Unit.Level.REGION,
+            parent=centre,
+            territory=region,
+        )
+    for parent_kato in DISTRICT_UNIT_PARENTS:
+        for district in Territory.objects.filter(parent__kato=parent_kato).order_by("kato")[:3]:
+            units[district.kato] = unit_create(
+                name_ru=f"Отделение: {district.name_ru}",
+                name_kk=f"Бөлімше: {district.name_kk}",
+                name_en=f"Office: {district.name_en}",
+                level=Unit.Level.DISTRICT,
+                parent=units[parent_kato],
+                territory=district,
+            )
+    return units
+
+
+def build_accounts(units: dict[str, Unit]) -> list[DemoAccount]:
+    placement = {
+        Role.OPERATOR: "centre",
+        Role.CASE_OFFICER: "150000000",
+        Role.UNIT_HEAD: "150000000",
+        Role.COUNCIL_SECRETARY: "150000000",
+        Role.ANALYST: "centre",
+        Role.ADMINISTRATOR: "centre",
+        Role.AUDITOR: "centre",
+    }
+    accounts = []
+    for role, unit_key in placement.items():
+        password = secrets.token_urlsafe(12)
+        user = staff_create(
+            username=role.value.replace("_", "-"),
+            password=password,
+            role=role,
+            unit=units[unit_key],
+            email=f"{role.value}@adal.example",
+            is_superuser=role == Role.ADMINISTRATOR,
+        )
+        secret = staff_totp_reset(user=user)
+        accounts.append(DemoAccount(user.username, role.label, str(units[unit_key]), password, secret))
+    return accounts
+
+
+def build_reports(*, operator, count: int = 36, seed: int = 2026) -> list[DemoReceipt]:
+    rng = random.Random(seed)
+    regions = list(regions_current())
+    now = timezone.now()
+    receipts = []
+    stories = [(lang, story) for lang, items in STORIES.items() for story in items]
+    # Registration numbers follow the time of arrival, so draw the times first.
+    arrivals = sorted(
+        now - dt.timedelta(days=rng.randint(0, 40), hours=rng.randint(0, 23)) for _ in range(count)
+    )
+    for i, received_at in enumerate(arrivals):
+        lang, (category, text, persons, organisations) = stories[i % len(stories)]
+        region = rng.choice(regions)
+        district = (
+            Territory.objects.filter(parent=region).order_by("?").first() if rng.random() < 0.4 else None
+        )
+        amount = rng.choice([50_000, 150_000, 300_000, 1_000_000])
+        mode = rng.choice([IdentityMode.ANONYMOUS] * 3 + [IdentityMode.CONFIDENTIAL, IdentityMode.OPEN])
+        name, iin = rng.choice(PEOPLE)
+        channel = rng.choice(
+            [Channel.WEB] * 4 + [Channel.API, Channel.PHONE, Channel.LETTER, Channel.IN_PERSON]
+        )
+        draft = ReportDraft(
+            category=category,
+            region=region.kato,
+            district=district.kato if district else "",
+            description=text.format(amount=f"{amount:,}".replace(",", " ")),
+            occurred="2026",
+            persons=persons,
+            organisations=organisations,
+            bribe_amount=Decimal(amount) if "{amount}" in text else None,
+            identity_mode=mode,
+            language=lang,
+            name=name if mode != IdentityMode.ANONYMOUS else "",
+            iin=iin if mode != IdentityMode.ANONYMOUS else "",
+            phone="+7 701 555 01 0" + str(i % 10) if mode != IdentityMode.ANONYMOUS else "",
+        )
+        staff_channel = channel in (Channel.PHONE, Channel.LETTER, Channel.IN_PERSON)
+        submitted = report_submit(
+            draft=draft,
+            channel=channel,
+            registered_by=operator if staff_channel else None,
+            received_at=received_at,
+        )
+        receipts.append(DemoReceipt(submitted.report.registration_number, submitted.receipt, lang, channel))
+    return receipts

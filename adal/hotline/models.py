@@ -1,0 +1,122 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from adal.core.fields import EncryptedJSONField, EncryptedTextField
+from adal.core.models import Territory, User
+
+
+class Category(models.TextChoices):
+    BRIBERY = "bribery", _("Bribery")
+    ABUSE_OF_OFFICE = "abuse_of_office", _("Abuse of office")
+    EMBEZZLEMENT = "embezzlement", _("Embezzlement of public funds")
+    PROCUREMENT = "procurement", _("Public procurement")
+    CONFLICT_OF_INTEREST = "conflict_of_interest", _("Conflict of interest")
+    NEPOTISM = "nepotism", _("Nepotism")
+    EDUCATION = "education", _("Education")
+    HEALTH_CARE = "health_care", _("Health care")
+    LAND = "land", _("Land relations")
+    HOUSING = "housing", _("Housing and utilities")
+    DRINKING_WATER = "drinking_water", _("Drinking water supply")
+    STATE_PROGRAMMES = "state_programmes", _('State programmes (e.g. "Enbek")')
+    LAW_ENFORCEMENT = "law_enforcement", _("Law enforcement")
+    OTHER = "other", _("Other")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Website")
+    API = "api", _("Mobile or partner application")
+    PHONE = "phone", _("Telephone")
+    LETTER = "letter", _("Letter")
+    IN_PERSON = "in_person", _("In person")
+
+
+class IdentityMode(models.TextChoices):
+    ANONYMOUS = "anonymous", _("Anonymous")
+    CONFIDENTIAL = "confidential", _("Confidential")
+    OPEN = "open", _("Open")
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+
+
+class RegistrationCounter(models.Model):
+    """Per-year sequence behind the public registration numbers (AC-2026-000123)."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class Report(models.Model):
+    """A citizen's report. What happened and who the reporter is are encrypted; only the
+    coarse facts needed for routing and statistics are in clear."""
+
+    registration_number = models.CharField(_("registration number"), max_length=20, unique=True)
+    receipt_hash = models.CharField(max_length=64, unique=True, editable=False)
+    received_at = models.DateTimeField(_("received"), db_index=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices, db_index=True)
+    region = models.ForeignKey(Territory, models.PROTECT, related_name="+", verbose_name=_("region"))
+    district = models.ForeignKey(
+        Territory, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("district")
+    )
+    identity_mode = models.CharField(_("identity"), max_length=12, choices=IdentityMode.choices)
+    language = models.CharField(_("language"), max_length=5)
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.REGISTERED)
+    triage_due_at = models.DateTimeField(_("triage due"), db_index=True)
+    answer_due_at = models.DateTimeField(_("answer due"), db_index=True)
+    # {"description", "occurred", "place", "persons": [...], "organisations": [...], "bribe_amount"}
+    content = EncryptedJSONField()
+    # {"name", "iin", "phone", "email"}; null for anonymous reports
+    identity = EncryptedJSONField(null=True)
+    registered_by = models.ForeignKey(
+        User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("registered by")
+    )
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        indexes = [models.Index(fields=["region", "category"])]
+
+    def __str__(self):
+        return self.registration_number
+
+
+class Message(models.Model):
+    class Direction(models.TextChoices):
+        FROM_REPORTER = "in", _("From the reporter")
+        TO_REPORTER = "out", _("To the reporter")
+
+    report = models.ForeignKey(Report, models.CASCADE, related_name="messages")
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    created_at = models.DateTimeField(db_index=True)
+    body = EncryptedTextField()
+    author = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.report} {self.direction} {self.created_at:%Y-%m-%d}"
+
+
+class Attachment(models.Model):
+    """An evidence file, encrypted on disk under a random name; its real name is encrypted here."""
+
+    report = models.ForeignKey(Report, models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(Message, models.CASCADE, null=True, blank=True, related_name="attachments")
+    stored_name = models.CharField(max_length=64, unique=True, editable=False)
+    original_name = EncryptedTextField()
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.report} file {self.pk}"

@@ -1,0 +1,339 @@
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from adal.core.audit import audit_record
+from adal.core.iin import parse_iin
+from adal.core.models import Territory, User
+from adal.core.workdays import calendar
+from adal.hotline.files import CheckedFile, check_file, remove_stored, store_encrypted
+from adal.hotline.models import (
+    Attachment,
+    Category,
+    Channel,
+    IdentityMode,
+    Message,
+    RegistrationCounter,
+    Report,
+)
+from adal.hotline.receipts import contains_receipt, receipt_generate, receipt_hash
+
+DESCRIPTION_MIN, DESCRIPTION_MAX = 20, 20_000
+MESSAGE_MAX = 20_000
+REPORT_MAX_FILES = 20
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()\-]{8,18}[0-9]$")
+STAFF_CHANNELS = {Channel.PHONE, Channel.LETTER, Channel.IN_PERSON}
+
+
+@dataclass
+class UploadedFile:
+    name: str
+    data: bytes
+
+
+@dataclass
+class ReportDraft:
+    """What a reporter tells, from the web form, the API or an operator."""
+
+    category: str
+    region: str  # KATO code
+    description: str
+    identity_mode: str
+    language: str = "ru"
+    district: str = ""
+    occurred: str = ""
+    place: str = ""
+    persons: list[str] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)
+    bribe_amount: Decimal | None = None
+    name: str = ""
+    iin: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass
+class Submitted:
+    report: Report
+    receipt: str
+
+
+class Errors:
+    """Collects every field's problems so the reporter sees them all at once."""
+
+    def __init__(self):
+        self.by_field: dict[str, list[str]] = {}
+
+    def add(self, name: str, message) -> None:
+        self.by_field.setdefault(name, []).append(str(message))
+
+    def check(self, name: str, fn, *args):
+        try:
+            return fn(*args)
+        except ValidationError as e:
+            for message in e.messages:
+                self.add(name, message)
+
+    def raise_if_any(self) -> None:
+        if self.by_field:
+            raise ValidationError(self.by_field)
+
+
+def report_submit(
+    *,
+    draft: ReportDraft,
+    files: list[UploadedFile] = (),
+    channel: str = Channel.WEB,
+    registered_by: User | None = None,
+    received_at: dt.datetime | None = None,
+) -> Submitted:
+    """Register a report whole, or raise ValidationError and leave nothing behind."""
+    region, district, checked = _validate(draft, files, channel, registered_by)
+    received_at = received_at or timezone.now()
+    cal = calendar()
+    stored: list[str] = []
+    try:
+        stored = [store_encrypted(f.data) for f in checked]
+        for _attempt in range(3):
+            receipt = receipt_generate()
+            hashed = receipt_hash(receipt)  # slow by design: outside the transaction, so it holds no lock
+            try:
+                with transaction.atomic():
+                    report = _create_report(
+                        draft, region, district, channel, registered_by, received_at, hashed, cal
+                    )
+                    _attach(report, None, checked, stored, received_at)
+                    audit_record(
+                        action="report.registered",
+                        actor=registered_by,
+                        actor_label="reporter",
+                        target=report,
+                        data={"channel": channel, "files": len(checked)},
+                    )
+                return Submitted(report, receipt)
+            except IntegrityError:
+                # Only a receipt colliding with another's could do this; draw a new one.
+                continue
+        raise RuntimeError("could not draw a unique receipt")
+    except BaseException:
+        remove_stored(stored)
+        raise
+
+
+def _create_report(draft, region, district, channel, registered_by, received_at, hashed, cal) -> Report:
+    return Report.objects.create(
+        registration_number=_next_registration_number(received_at.year),
+        receipt_hash=hashed,
+        received_at=received_at,
+        channel=channel,
+        category=draft.category,
+        region=region,
+        district=district,
+        identity_mode=draft.identity_mode,
+        language=draft.language,
+        triage_due_at=cal.deadline(received_at, settings.ADAL_TRIAGE_WORKING_DAYS),
+        answer_due_at=cal.deadline(received_at, settings.ADAL_ANSWER_WORKING_DAYS),
+        content={
+            "description": draft.description.strip(),
+            "occurred": draft.occurred.strip(),
+            "place": draft.place.strip(),
+            "persons": [p.strip() for p in draft.persons if p.strip()],
+            "organisations": [o.strip() for o in draft.organisations if o.strip()],
+            "bribe_amount": str(draft.bribe_amount) if draft.bribe_amount is not None else None,
+        },
+        identity=None
+        if draft.identity_mode == IdentityMode.ANONYMOUS
+        else {
+            "name": draft.name.strip(),
+            "iin": "".join(draft.iin.split()),
+            "phone": draft.phone.strip(),
+            "email": draft.email.strip(),
+        },
+        registered_by=registered_by,
+    )
+
+
+def _next_registration_number(year: int) -> str:
+    RegistrationCounter.objects.get_or_create(year=year)
+    RegistrationCounter.objects.filter(year=year).update(last=F("last") + 1)
+    last = RegistrationCounter.objects.values_list("last", flat=True).get(year=year)
+    return f"AC-{year}-{last:06d}"
+
+
+def _attach(report, message, checked: list[CheckedFile], stored: list[str], at) -> None:
+    Attachment.objects.bulk_create(
+        Attachment(
+            report=report,
+            message=message,
+            stored_name=name,
+            original_name=f.name,
+            content_type=f.content_type,
+            size=len(f.data),
+            uploaded_at=at,
+        )
+        for f, name in zip(checked, stored, strict=True)
+    )
+
+
+def _validate(draft: ReportDraft, files, channel, registered_by):
+    errors = Errors()
+    if draft.category not in Category.values:
+        errors.add("category", _("Choose a category from the list."))
+    region = Territory.objects.filter(
+        kato=draft.region, kind__in=["region", "city"], valid_to__isnull=True
+    ).first()
+    if region is None:
+        errors.add("region", _("Choose a region from the list."))
+    district = None
+    if draft.district:
+        district = Territory.objects.filter(kato=draft.district, kind="district").first()
+        if district is None or (region is not None and district.parent_id != region.pk):
+            errors.add("district", _("This district is not in the chosen region."))
+            district = None
+    description = draft.description.strip()
+    if len(description) < DESCRIPTION_MIN:
+        errors.add(
+            "description", _("Describe what happened in at least %(n)d characters.") % {"n": DESCRIPTION_MIN}
+        )
+    elif len(description) > DESCRIPTION_MAX:
+        errors.add(
+            "description",
+            _("The description is too long (at most %(n)d characters).") % {"n": DESCRIPTION_MAX},
+        )
+    if draft.bribe_amount is not None and draft.bribe_amount < 0:
+        errors.add("bribe_amount", _("The amount cannot be negative."))
+    if draft.language not in dict(settings.LANGUAGES):
+        errors.add("language", _("Choose Russian, Kazakh or English."))
+    _validate_identity(draft, errors)
+    _validate_channel(channel, registered_by, errors)
+    checked = _check_files(files, errors, "files")
+    errors.raise_if_any()
+    return region, district, checked
+
+
+def _validate_identity(draft: ReportDraft, errors: Errors) -> None:
+    if draft.identity_mode not in IdentityMode.values:
+        errors.add(
+            "identity_mode", _("Choose how you want to report: anonymously, confidentially or openly.")
+        )
+        return
+    if draft.identity_mode == IdentityMode.ANONYMOUS:
+        return
+    if not draft.name.strip():
+        errors.add("name", _("Give your name, or choose to report anonymously."))
+    if not draft.iin.strip():
+        errors.add("iin", _("Give your IIN, or choose to report anonymously."))
+    else:
+        errors.check("iin", parse_iin, draft.iin)
+    if not draft.phone.strip() and not draft.email.strip():
+        errors.add("phone", _("Give a phone number or an email address so that we can contact you."))
+    if draft.phone.strip() and not PHONE_RE.match(draft.phone.strip()):
+        errors.add("phone", _("Enter a phone number such as +7 701 123 45 67."))
+    if draft.email.strip():
+        errors.check("email", validate_email, draft.email.strip())
+
+
+def _validate_channel(channel: str, registered_by: User | None, errors: Errors) -> None:
+    if channel not in Channel.values:
+        errors.add("channel", _("Unknown channel."))
+    elif (channel in STAFF_CHANNELS) != (registered_by is not None):
+        errors.add("channel", _("Reports by phone, letter or in person are registered by an operator."))
+
+
+def _check_files(files, errors: Errors, name: str) -> list[CheckedFile]:
+    if len(files) > settings.ADAL_ATTACHMENT_MAX_COUNT:
+        errors.add(name, _("Attach at most %(n)d files.") % {"n": settings.ADAL_ATTACHMENT_MAX_COUNT})
+        return []
+    checked = [errors.check(name, check_file, name=f.name, data=f.data) for f in files]
+    return [c for c in checked if c is not None]
+
+
+def report_find_by_receipt(receipt: str) -> Report | None:
+    return Report.objects.filter(receipt_hash=receipt_hash(receipt)).first()
+
+
+def reporter_message_add(
+    *, report: Report, receipt: str, body: str, files: list[UploadedFile] = ()
+) -> Message:
+    """A message (and files) from the reporter; refused whole if anything in it is wrong."""
+    errors = Errors()
+    body = body.strip()
+    if not body and not files:
+        errors.add("body", _("Write a message or attach a file."))
+    if len(body) > MESSAGE_MAX:
+        errors.add("body", _("The message is too long (at most %(n)d characters).") % {"n": MESSAGE_MAX})
+    if contains_receipt(body, receipt):
+        errors.add(
+            "body",
+            _(
+                "Your message contains your secret receipt. Remove it: nobody, staff included, "
+                "should ever ask you for it."
+            ),
+        )
+    checked = _check_report_files(report, files, errors)
+    errors.raise_if_any()
+
+    def write(now, stored):
+        message = Message.objects.create(
+            report=report, direction=Message.Direction.FROM_REPORTER, created_at=now, body=body
+        )
+        _attach(report, message, checked, stored, now)
+        audit_record(
+            action="report.reporter_message",
+            actor_label="reporter",
+            target=report,
+            data={"message": message.pk, "files": len(checked)},
+        )
+        return message
+
+    return _with_stored_files(checked, write)
+
+
+def reporter_files_add(*, report: Report, files: list[UploadedFile]) -> list[Attachment]:
+    """Evidence files added to a report after it was submitted (the API's separate upload)."""
+    errors = Errors()
+    if not files:
+        errors.add("files", _("Attach at least one file."))
+    checked = _check_report_files(report, files, errors)
+    errors.raise_if_any()
+
+    def write(now, stored):
+        _attach(report, None, checked, stored, now)
+        audit_record(
+            action="report.reporter_files",
+            actor_label="reporter",
+            target=report,
+            data={"files": len(checked)},
+        )
+        return list(Attachment.objects.filter(stored_name__in=stored))
+
+    return _with_stored_files(checked, write)
+
+
+def _check_report_files(report: Report, files, errors: Errors) -> list[CheckedFile]:
+    if report.attachments.count() + len(files) > REPORT_MAX_FILES:
+        errors.add("files", _("A report can have at most %(n)d files.") % {"n": REPORT_MAX_FILES})
+        return []
+    return _check_files(files, errors, "files")
+
+
+def _with_stored_files(checked: list[CheckedFile], write):
+    """Store the files, then run ``write`` in one transaction; on any failure no file remains."""
+    now = timezone.now()
+    stored: list[str] = []
+    try:
+        stored = [store_encrypted(f.data) for f in checked]
+        with transaction.atomic():
+            return write(now, stored)
+    except BaseException:
+        remove_stored(stored)
+        raise

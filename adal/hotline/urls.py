@@ -1,0 +1,14 @@
+from django.urls import path
+
+from adal.hotline import views
+
+app_name = "hotline"
+urlpatterns = [
+    path("report/", views.report_new, name="report_new"),
+    path("report/slip/", views.report_slip, name="slip"),
+    path("report/slip/download/", views.report_slip_download, name="slip_download"),
+    path("inbox/", views.inbox_login, name="inbox_login"),
+    path("inbox/report/", views.inbox, name="inbox"),
+    path("inbox/logout/", views.inbox_logout, name="inbox_logout"),
+    path("staff/reports/new/", views.staff_report_new, name="staff_report_new"),
+]

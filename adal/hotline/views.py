@@ -1,0 +1,184 @@
+import re
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from adal.core.models import Role
+from adal.core.sealed import set_sealed_cookie, unseal
+from adal.hotline.forms import MessageForm, ReceiptForm, ReportForm, StaffReportForm
+from adal.hotline.models import Report
+from adal.hotline.receipts import receipt_format, receipt_normalise
+from adal.hotline.selectors import reporter_inbox
+from adal.hotline.services import report_find_by_receipt, report_submit, reporter_message_add
+from adal.hotline.throttle import throttle_check, throttle_failure, throttle_success
+
+REGISTRATION_NUMBER = re.compile(r"AC-\d{4}-\d{6,9}")
+SLIP_COOKIE, INBOX_COOKIE = "adal_slip", "adal_inbox"
+OPERATOR_ROLES = {Role.OPERATOR, Role.UNIT_HEAD, Role.ADMINISTRATOR}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report_new(request):
+    form = ReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submitted = report_submit(draft=form.draft(get_language()), files=form.uploaded_files())
+        except ValidationError as e:
+            form.add_service_errors(e.message_dict)
+        else:
+            response = redirect("hotline:slip")
+            set_sealed_cookie(
+                response,
+                SLIP_COOKIE,
+                {"n": submitted.report.registration_number, "r": submitted.receipt},
+                purpose="slip",
+                max_age=600,
+                path="/report/slip/",
+            )
+            return response
+    return render(request, "hotline/report_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@never_cache
+def report_slip(request):
+    """Shows the receipt exactly once: the sealed cookie that carries it is deleted here."""
+    slip = unseal(request.COOKIES.get(SLIP_COOKIE), purpose="slip")
+    if slip is None:
+        return render(request, "hotline/slip_gone.html", status=410)
+    response = render(
+        request, "hotline/slip.html", {"registration_number": slip["n"], "receipt": receipt_format(slip["r"])}
+    )
+    response.delete_cookie(SLIP_COOKIE, path="/report/slip/")
+    return response
+
+
+@require_POST
+def report_slip_download(request):
+    """The slip as a text file; the receipt comes back from the page, it is not stored here."""
+    receipt = receipt_normalise(request.POST.get("receipt", ""))
+    number = request.POST.get("registration_number", "")
+    if receipt is None or not REGISTRATION_NUMBER.fullmatch(number):
+        return HttpResponse(
+            _("This slip cannot be made."), status=400, content_type="text/plain; charset=utf-8"
+        )
+    text = render(
+        request, "hotline/slip.txt", {"registration_number": number, "receipt": receipt_format(receipt)}
+    ).content
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="adal-{number}.txt"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def inbox_login(request):
+    form = ReceiptForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        address = request.META.get("REMOTE_ADDR", "")
+        verdict = throttle_check(address)
+        receipt = receipt_normalise(form.cleaned_data["receipt"])
+        if not verdict.allowed:
+            form.add_error(
+                "receipt",
+                _("Too many wrong receipts. Try again in %(seconds)d seconds.")
+                % {"seconds": verdict.retry_after},
+            )
+            status = 429
+        elif receipt is None:
+            form.add_error("receipt", _("A receipt is 16 digits, as printed on your slip."))
+            status = 400
+        elif (report := report_find_by_receipt(receipt)) is None:
+            throttle_failure(address)
+            form.add_error("receipt", _("This receipt opens no report. Check the digits and try again."))
+            status = 401
+        else:
+            throttle_success(address)
+            response = redirect("hotline:inbox")
+            set_sealed_cookie(
+                response,
+                INBOX_COOKIE,
+                {"id": report.pk, "r": receipt},
+                purpose="inbox",
+                max_age=settings.ADAL_INBOX_SESSION_SECONDS,
+                path="/inbox/",
+            )
+            return response
+    return render(request, "hotline/inbox_login.html", {"form": form}, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def inbox(request):
+    session = unseal(request.COOKIES.get(INBOX_COOKIE), purpose="inbox")
+    report = session and Report.objects.select_related("region", "district").filter(pk=session["id"]).first()
+    if not report:
+        return redirect("hotline:inbox_login")
+    form = MessageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reporter_message_add(
+                report=report,
+                receipt=session["r"],
+                body=form.cleaned_data["body"],
+                files=form.uploaded_files(),
+            )
+        except ValidationError as e:
+            form.add_service_errors(e.message_dict)
+        else:
+            return redirect("hotline:inbox")
+    return render(
+        request,
+        "hotline/inbox.html",
+        {"view": reporter_inbox(report), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def inbox_logout(request):
+    response = redirect("core:home")
+    response.delete_cookie(INBOX_COOKIE, path="/inbox/")
+    return response
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def staff_report_new(request):
+    """An operator registers a report that came by phone, letter or in person."""
+    if request.user.role not in OPERATOR_ROLES:
+        raise PermissionDenied
+    form = StaffReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submitted = report_submit(
+                draft=form.draft(form.cleaned_data["language"]),
+                files=form.uploaded_files(),
+                channel=form.cleaned_data["channel"],
+                registered_by=request.user,
+            )
+        except ValidationError as e:
+            form.add_service_errors(e.message_dict)
+        else:
+            return render(
+                request,
+                "hotline/staff_registered.html",
+                {
+                    "registration_number": submitted.report.registration_number,
+                    "receipt": receipt_format(submitted.receipt),
+                    "report": submitted.report,
+                },
+            )
+    return render(
+        request, "hotline/staff_report_form.html", {"form": form}, status=400 if form.errors else 200
+    )

@@ -1,0 +1,235 @@
+"""Adal settings: every value comes from the environment, with safe defaults for a laptop.
+
+Secrets come from environment variables, or from a JSON secrets file (``ADAL_SECRETS_FILE``,
+default ``var/secrets.json``, created by ``./dev``); never from the database.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def envbool(name: str, default: str = "False") -> bool:
+    return os.getenv(name, default).lower() in ("1", "true", "yes", "on")
+
+
+def envint(name: str, default: int) -> int:
+    return int(os.getenv(name, str(default)))
+
+
+def _secrets_file() -> dict:
+    path = Path(os.getenv("ADAL_SECRETS_FILE", BASE_DIR / "var" / "secrets.json"))
+    if path.exists():
+        return json.loads(path.read_text())
+    return {}
+
+
+_SECRETS = _secrets_file()
+
+
+def secret(env_name: str, file_key: str):
+    value = os.getenv(env_name) or _SECRETS.get(file_key)
+    if not value:
+        raise ImproperlyConfigured(
+            f"{env_name} is not set and no secrets file provides '{file_key}'. "
+            "Run ./dev, or `python -m adal.core.keygen var/secrets.json`, or set the variable."
+        )
+    return value
+
+
+def _encryption_keys() -> tuple[dict[str, str], str]:
+    # ADAL_ENCRYPTION_KEYS="current_id:base64key,older_id:base64key": the first one encrypts.
+    raw = os.getenv("ADAL_ENCRYPTION_KEYS")
+    if raw:
+        pairs = [item.split(":", 1) for item in raw.split(",") if item.strip()]
+        return {kid.strip(): key.strip() for kid, key in pairs}, pairs[0][0].strip()
+    return secret("ADAL_ENCRYPTION_KEYS", "encryption_keys"), secret("ADAL_CURRENT_KEY", "current_key")
+
+
+SECRET_KEY = secret("DJANGO_SECRET_KEY", "secret_key")
+ADAL_RECEIPT_PEPPER = secret("ADAL_RECEIPT_PEPPER", "receipt_pepper")
+ADAL_ENCRYPTION_KEYS, ADAL_CURRENT_KEY = _encryption_keys()
+
+DEBUG = envbool("DEBUG")
+ADAL_DEMO = envbool("ADAL_DEMO")
+ALLOWED_HOSTS = os.getenv("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+CSRF_TRUSTED_ORIGINS = [o for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+SITE_NAME = os.getenv("ADAL_SITE_NAME", "Adal")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.forms",
+    "django_htmx",
+    "django_tasks_db",
+    "adal.core",
+    "adal.hotline",
+    "adal.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "adal.core.middleware.DatabaseUnavailableMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "adal.urls"
+WSGI_APPLICATION = "adal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "adal" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "adal.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+FORM_RENDERER = "adal.core.forms.FormRenderer"
+
+# SQLite by default (WAL, IMMEDIATE transactions, a busy timeout); PostgreSQL by DATABASE_URL.
+DATABASE_URL = os.getenv("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'adal.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": envint("SQLITE_BUSY_TIMEOUT", 30),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": os.getenv("SQLITE_TEST_NAME") or None}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Throttling keeps short-lived counters here; Redis when REDIS_URL is set (it must not persist to disk).
+REDIS_URL = os.getenv("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.getenv("CACHE_KEY_PREFIX", "adal"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+AUTH_USER_MODEL = "core.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:staff_home"
+ADAL_LOGIN_MAX_FAILURES = envint("ADAL_LOGIN_MAX_FAILURES", 5)
+ADAL_LOGIN_LOCKOUT_MINUTES = envint("ADAL_LOGIN_LOCKOUT_MINUTES", 15)
+
+LANGUAGE_CODE = "ru"
+LANGUAGES = [("ru", "Русский"), ("kk", "Қазақша"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "adal" / "locale"]
+LANGUAGE_COOKIE_SECURE = envbool("SECURE_COOKIES", "False")
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+USE_I18N = True
+TIME_ZONE = "Asia/Almaty"
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "adal" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG and os.getenv("ADAL_MANIFEST_STATIC", "1") == "1"
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = True
+# Attachments are encrypted and stored under random names, outside STATIC and never served directly.
+MEDIA_ROOT = Path(os.getenv("ADAL_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+
+# Uploads: limits are checked again on content by the hotline; these stop oversized requests early.
+ADAL_ATTACHMENT_MAX_BYTES = envint("ADAL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+ADAL_ATTACHMENT_MAX_COUNT = envint("ADAL_ATTACHMENT_MAX_COUNT", 5)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Receipts: argon2id with a server-wide salt (the pepper), tuned so that it dominates intake time.
+ADAL_RECEIPT_HASH_TIME_COST = envint("ADAL_RECEIPT_HASH_TIME_COST", 3)
+ADAL_RECEIPT_HASH_MEMORY_KIB = envint("ADAL_RECEIPT_HASH_MEMORY_KIB", 32768)
+ADAL_RECEIPT_THROTTLE_FREE_FAILURES = envint("ADAL_RECEIPT_THROTTLE_FREE_FAILURES", 3)
+ADAL_RECEIPT_THROTTLE_MAX_FAILURES = envint("ADAL_RECEIPT_THROTTLE_MAX_FAILURES", 10)
+ADAL_RECEIPT_THROTTLE_WINDOW_SECONDS = envint("ADAL_RECEIPT_THROTTLE_WINDOW_SECONDS", 30 * 60)
+ADAL_INBOX_SESSION_SECONDS = envint("ADAL_INBOX_SESSION_SECONDS", 30 * 60)
+
+# Security headers. HTTPS-only settings switch on with SECURE_COOKIES / SECURE_SSL_REDIRECT in production.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", "False")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "False")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Logs never carry a reporter's address or receipt: see adal.core.logging.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "adal.core.logging.RedactFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
+    "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
+    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}
+
+EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "adal@localhost")
+
+# Reporter-facing policy until the cases app takes over the clocks: Kazakhstan's preset.
+ADAL_TRIAGE_WORKING_DAYS = 3
+ADAL_ANSWER_WORKING_DAYS = 15

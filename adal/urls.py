@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from adal.api.api import api
+
+urlpatterns = [
+    # Staff sign in through one door, with the second factor and the lockout.
+    path("admin/login/", RedirectView.as_view(pattern_name="core:login", query_string=True)),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("", include("adal.hotline.urls")),
+    path("", include("adal.core.urls")),
+]
