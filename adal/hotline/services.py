@@ -76,12 +76,12 @@ class Errors:
     def add(self, name: str, message) -> None:
         self.by_field.setdefault(name, []).append(str(message))
 
-    def check(self, name: str, fn, *args):
+    def check(self, field_name: str, fn, *args, **kwargs):
         try:
-            return fn(*args)
+            return fn(*args, **kwargs)
         except ValidationError as e:
             for message in e.messages:
-                self.add(name, message)
+                self.add(field_name, message)
 
     def raise_if_any(self) -> None:
         if self.by_field:

@@ -1,0 +1,313 @@
+"""Helpers shared by the benchmarks: a tiny asyncio HTTP client, /proc readers, a server runner,
+machine facts and the results block of bench/README.md. Standard library only."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import math
+import os
+import platform
+import re
+import signal
+import socket
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LOOPBACK = "127.0.0.1"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+# --- numbers -------------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100); NaN for no values."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+# --- HTTP over loopback --------------------------------------------------------------------------
+
+
+@dataclass
+class Response:
+    status: int  # 0 when no HTTP answer came (refused, reset, timed out)
+    body: bytes
+    started: float  # time.perf_counter() when the connection was opened
+    latency: float  # seconds from opening the connection to the last byte
+    error: str = ""
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def _dechunk(body: bytes) -> bytes:
+    out, rest = bytearray(), body
+    for _ in range(1_000_000):
+        size_line, _, rest = rest.partition(b"\r\n")
+        size = int(size_line.split(b";")[0] or b"0", 16)
+        if size == 0:
+            break
+        out += rest[:size]
+        rest = rest[size + 2 :]
+    return bytes(out)
+
+
+async def http_request(
+    port: int,
+    method: str,
+    path: str,
+    *,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 60.0,
+) -> Response:
+    """One HTTP/1.1 request on a fresh connection to 127.0.0.1 (``Connection: close``, as a client of
+    gunicorn's sync workers gets anyway); reads to EOF."""
+    started = time.perf_counter()
+    lines = [
+        f"{method} {path} HTTP/1.1",
+        f"Host: {LOOPBACK}:{port}",
+        "Connection: close",
+        "Accept: application/json",
+        "User-Agent: adal-bench",
+    ]
+    for name, value in (headers or {}).items():
+        lines.append(f"{name}: {value}")
+    if body is not None:
+        lines.append(f"Content-Length: {len(body)}")
+    request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (body or b"")
+
+    async def exchange() -> bytes:
+        reader, writer = await asyncio.open_connection(LOOPBACK, port)
+        try:
+            writer.write(request)
+            await writer.drain()
+            return await reader.read()
+        finally:
+            writer.close()
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()
+
+    try:
+        raw = await asyncio.wait_for(exchange(), timeout)
+    except (OSError, TimeoutError, asyncio.IncompleteReadError) as e:
+        return Response(0, b"", started, time.perf_counter() - started, error=type(e).__name__)
+    latency = time.perf_counter() - started
+    head, _, payload = raw.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.split(b"\r\n")
+    parts = status_line.split(b" ", 2)
+    if len(parts) < 2 or not parts[1].isdigit():
+        return Response(0, raw, started, latency, error="bad status line")
+    if any(h.lower().replace(b" ", b"") == b"transfer-encoding:chunked" for h in header_lines):
+        payload = _dechunk(payload)
+    return Response(int(parts[1]), payload, started, latency)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((LOOPBACK, 0))
+        return s.getsockname()[1]
+
+
+# --- /proc ---------------------------------------------------------------------------------------
+
+
+def children_of(pid: int) -> list[int]:
+    kids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[1]) == pid:
+            kids.append(int(entry))
+    return sorted(kids)
+
+
+def status_kib(pid: int, name: str) -> int | None:
+    """A ``kB`` line of /proc/PID/status (VmRSS, VmHWM, ...), or None if the process is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(name + ":"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def reset_peak_rss(pid: int) -> bool:
+    """Reset VmHWM to the current RSS (Linux >= 4.0, our own processes or root)."""
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """utime + stime of a process, in seconds."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, summed over all cores."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    total = sum(values[:8])  # guest time is already in user
+    return (total - idle) / CLK_TCK, total / CLK_TCK
+
+
+class RssSampler(threading.Thread):
+    """Polls the RSS of a process's children (the web workers) until stopped; keeps the maximum."""
+
+    def __init__(self, parent_pid: int, interval: float = 0.02, max_seconds: float = 3600):
+        super().__init__(daemon=True)
+        self.parent_pid, self.interval, self.max_seconds = parent_pid, interval, max_seconds
+        self.peak_kib: dict[int, int] = {}
+        self.samples = 0
+        self._stop_event = threading.Event()
+
+    def run(self):
+        deadline = time.monotonic() + self.max_seconds
+        pids: list[int] = []
+        refreshed = 0.0
+        while not self._stop_event.is_set() and time.monotonic() < deadline:
+            if time.monotonic() - refreshed > 0.5:
+                pids, refreshed = children_of(self.parent_pid), time.monotonic()
+            for pid in pids:
+                rss = status_kib(pid, "VmRSS")
+                if rss is not None:
+                    self.peak_kib[pid] = max(self.peak_kib.get(pid, 0), rss)
+            self.samples += 1
+            self._stop_event.wait(self.interval)
+
+    def stop(self) -> dict[int, int]:
+        self._stop_event.set()
+        self.join(timeout=5)
+        return dict(self.peak_kib)
+
+
+# --- a server in its own process group -----------------------------------------------------------
+
+
+@dataclass
+class Server:
+    argv: list[str]
+    env: dict[str, str]
+    cwd: Path
+    log_path: Path
+    proc: subprocess.Popen | None = field(default=None, init=False)
+
+    def start(self) -> None:
+        log = self.log_path.open("ab")
+        try:
+            self.proc = subprocess.Popen(
+                self.argv,
+                cwd=self.cwd,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group, so that stop() reaches the workers
+            )
+        finally:
+            log.close()
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
+
+    def wait_ready(self, port: int, path: str, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.log_tail()}")
+            response = asyncio.run(http_request(port, "GET", path, timeout=5))
+            if response.status == 200:
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"server did not answer {path} within {timeout:.0f} s:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def stop(self, grace: float = 10.0) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=grace)
+
+
+# --- machine facts and the README ----------------------------------------------------------------
+
+
+def machine_facts() -> dict:
+    model = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {
+        "nproc": len(os.sched_getaffinity(0)),
+        "cpu_model": model or platform.processor() or "unknown",
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+    }
+
+
+def git_commit(root: Path) -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+    return out.stdout.strip() or "?"
+
+
+def replace_block(text: str, name: str, content: str) -> str:
+    """Replace what lies between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->`` (appended if absent)."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    block = f"{start}\n{content.rstrip()}\n{end}"
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
+    if pattern.search(text):
+        return pattern.sub(lambda _m: block, text, count=1)
+    return text.rstrip() + "\n\n" + block + "\n"
+
+
+def block_rows(text: str, name: str) -> list[str]:
+    """The table rows (not header or rule) already inside a results block."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    match = re.search(re.escape(start) + r"(.*?)" + re.escape(end), text, re.S)
+    if not match:
+        return []
+    rows = [line for line in match.group(1).splitlines() if line.startswith("|")]
+    return rows[2:]
