@@ -1,0 +1,713 @@
+"""Report intake through the real server, against the receipt hash alone.
+
+    .venv/bin/python bench/intake.py [--backend sqlite|postgres|both] [--quick]
+
+For each backend: a fresh database (a SQLite file in a temporary directory, or the PostgreSQL database
+``adal_bench`` dropped and created again), ``manage.py migrate``, then gunicorn (``adal.wsgi`` with
+``adal/gunicorn.conf.py``, 2 sync workers, 127.0.0.1 on a free port) and, through it:
+
+1. warm-up, then single-client latency (one submission at a time);
+2. the sustained phase: N closed-loop clients submit ``POST /api/v1/reports`` for S seconds
+   -> submissions/s, p50/p95 latency, CPU per submission (workers, this client, the rest);
+3. the burst: 2,000 submissions opened at once; every one must answer 201, every returned receipt must
+   open its report (``GET /api/v1/reports/status``), and the database must hold exactly the reports
+   that were answered 201 - nothing lost, nothing extra; the workers' peak RSS is taken meanwhile;
+4. the baseline, server stopped: ``receipt_hash`` alone in as many processes as workers, in a tight loop
+   for S seconds -> hashes/s.
+
+Then: non-hash share = 1 - submissions/s / hashes/s (see bench/README.md). Results are printed,
+written to bench/results/ (JSON) and, for full runs, into the results block of bench/README.md.
+It talks only to 127.0.0.1 and stops every process it starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import concurrent.futures
+import datetime as dt
+import json
+import multiprocessing
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import _common as c
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+README = BENCH / "README.md"
+RESULTS_DIR = BENCH / "results"
+PG_DATABASE = "adal_bench"
+REPORTS_PATH = "/api/v1/reports"
+STATUS_PATH = "/api/v1/reports/status"
+OPENAPI_PATH = "/api/openapi.json"
+
+TARGET_RATE = 20.0  # submissions/s, sustained
+TARGET_NON_HASH = 0.30  # share of the time not spent in the receipt hash
+TARGET_RSS_MB = 200.0  # a web worker's peak RSS during the burst
+
+
+@dataclass
+class Options:
+    backends: list[str]
+    workers: int
+    sustained_seconds: float
+    clients: int
+    single_count: int
+    burst: int
+    burst_concurrency: int
+    burst_timeout: float
+    verify_concurrency: int
+    pg_admin_url: str
+    keep: bool
+    write_readme: bool
+    quick: bool
+
+
+def parse_args(argv=None) -> Options:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    p.add_argument("--workers", type=int, default=2, help="gunicorn workers = baseline processes (2)")
+    p.add_argument("--sustained-seconds", type=float, help="sustained phase and baseline length (20; quick 5)")
+    p.add_argument("--clients", type=int, help="concurrent clients in the sustained phase (8; quick 4)")
+    p.add_argument("--single", type=int, help="submissions for the single-client latency (30; quick 5)")
+    p.add_argument("--burst", type=int, help="submissions in the burst (2000; quick 100)")
+    p.add_argument("--burst-concurrency", type=int, default=0, help="open at once; 0 = all of them")
+    p.add_argument("--burst-timeout", type=float, default=900.0, help="seconds the whole burst may take")
+    p.add_argument("--verify-concurrency", type=int, default=4)
+    p.add_argument("--pg-admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    p.add_argument("--quick", action="store_true", help="small numbers for a smoke run (no README update)")
+    p.add_argument("--keep", action="store_true", help="keep the temporary directory and adal_bench")
+    p.add_argument("--no-readme", action="store_true", help="do not touch bench/README.md")
+    a = p.parse_args(argv)
+    if urlsplit(a.pg_admin_url).hostname not in ("127.0.0.1", "localhost"):
+        p.error("--pg-admin-url must point at 127.0.0.1")
+    quick = a.quick
+
+    def pick(value, full, small):
+        return value if value is not None else (small if quick else full)
+
+    opts = Options(
+        backends=["sqlite", "postgres"] if a.backend == "both" else [a.backend],
+        workers=a.workers,
+        sustained_seconds=pick(a.sustained_seconds, 20.0, 5.0),
+        clients=pick(a.clients, 8, 4),
+        single_count=pick(a.single, 30, 5),
+        burst=pick(a.burst, 2000, 100),
+        burst_concurrency=a.burst_concurrency,
+        burst_timeout=a.burst_timeout,
+        verify_concurrency=a.verify_concurrency,
+        pg_admin_url=a.pg_admin_url,
+        keep=a.keep,
+        write_readme=not (a.no_readme or quick),
+        quick=quick,
+    )
+    if min(opts.workers, opts.clients, opts.burst, opts.verify_concurrency) < 1 or opts.sustained_seconds <= 0:
+        p.error("counts and durations must be positive")
+    return opts
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# --- databases -----------------------------------------------------------------------------------
+
+
+class Database:
+    def __init__(self, backend: str, workdir: Path, pg_admin_url: str):
+        self.backend = backend
+        if backend == "sqlite":
+            self.path = workdir / "bench.sqlite3"
+            self.url = f"sqlite:///{self.path}"
+        else:
+            self.admin_url = pg_admin_url
+            self.url = urlunsplit(urlsplit(pg_admin_url)._replace(path="/" + PG_DATABASE))
+
+    def create(self) -> None:
+        if self.backend == "sqlite":
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            return
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True, connect_timeout=10) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {PG_DATABASE}")
+
+    def drop(self) -> None:
+        if self.backend == "postgres":
+            import psycopg
+
+            with psycopg.connect(self.admin_url, autocommit=True, connect_timeout=10) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+
+    def version(self) -> str:
+        if self.backend == "sqlite":
+            return f"SQLite {sqlite3.sqlite_version}"
+        import psycopg
+
+        with psycopg.connect(self.url, connect_timeout=10) as conn:
+            return "PostgreSQL " + conn.execute("SHOW server_version").fetchone()[0].split()[0]
+
+    def registration_numbers(self) -> list[str]:
+        query = "SELECT registration_number FROM hotline_report"
+        if self.backend == "sqlite":
+            conn = sqlite3.connect(self.path, timeout=30)
+            try:
+                return [row[0] for row in conn.execute(query)]
+            finally:
+                conn.close()
+        import psycopg
+
+        with psycopg.connect(self.url, connect_timeout=10) as conn:
+            return [row[0] for row in conn.execute(query)]
+
+
+# --- the load --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Submission:
+    response: c.Response
+    receipt: str = ""
+    registration_number: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.response.status == 201 and bool(self.receipt)
+
+
+async def submit(port: int, body: bytes, timeout: float) -> Submission:
+    r = await c.http_request(
+        port, "POST", REPORTS_PATH, body=body, headers={"Content-Type": "application/json"}, timeout=timeout
+    )
+    if r.status == 201:
+        try:
+            data = r.json()
+            return Submission(r, data["receipt"], data["registration_number"])
+        except (ValueError, KeyError, TypeError):
+            r.error = "201 without a receipt"
+    return Submission(r)
+
+
+async def closed_loop(
+    port: int, body: bytes, clients: int, seconds: float, max_count: int, timeout: float
+) -> tuple[list[Submission], float]:
+    """``clients`` clients each submitting one after another until the time or the count is up."""
+    start = time.perf_counter()
+    deadline = start + seconds
+    done: list[Submission] = []
+    issued = 0
+
+    async def client():
+        nonlocal issued
+        while time.perf_counter() < deadline and issued < max_count:
+            issued += 1
+            done.append(await submit(port, body, timeout))
+
+    await asyncio.gather(*(client() for _ in range(clients)))
+    end = max((s.response.started + s.response.latency for s in done), default=start)
+    return done, end - start
+
+
+async def burst(port: int, body: bytes, n: int, concurrency: int, timeout: float):
+    """``n`` submissions, ``concurrency`` of them open at any time, all within ``timeout`` seconds."""
+    start = time.perf_counter()
+    deadline = start + timeout
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one() -> Submission:
+        async with gate:
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                return Submission(c.Response(0, b"", time.perf_counter(), 0.0, error="burst timeout"))
+            return await submit(port, body, remaining)
+
+    done = await asyncio.gather(*(one() for _ in range(n)))
+    return list(done), time.perf_counter() - start
+
+
+async def open_receipts(port: int, subs: list[Submission], concurrency: int) -> list[tuple[int, str]]:
+    """For each submission, (HTTP status, registration number) of ``GET status`` with its receipt."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(s: Submission) -> tuple[int, str]:
+        async with gate:
+            r = await c.http_request(
+                port, "GET", STATUS_PATH, headers={"Authorization": f"Receipt {s.receipt}"}, timeout=120
+            )
+        if r.status != 200:
+            return r.status, ""
+        try:
+            return 200, r.json()["registration_number"]
+        except (ValueError, KeyError, TypeError):
+            return -1, ""
+
+    return list(await asyncio.gather(*(one(s) for s in subs)))
+
+
+def find_example(openapi: dict) -> dict:
+    """The documented example of the report submission's body."""
+    operation = openapi["paths"][REPORTS_PATH]["post"]
+    content = operation["requestBody"]["content"]["application/json"]
+    if "example" in content:
+        return content["example"]
+    schema = content.get("schema", {})
+    if "example" in schema:
+        return schema["example"]
+    ref = schema.get("$ref", "")
+    if ref.startswith("#/components/schemas/"):
+        component = openapi["components"]["schemas"][ref.rsplit("/", 1)[1]]
+        if "example" in component:
+            return component["example"]
+    raise RuntimeError("no example for POST /api/v1/reports in the OpenAPI document")
+
+
+# --- CPU accounting ---------------------------------------------------------------------------------
+
+
+def cpu_snapshot(master_pid: int) -> dict:
+    workers = {pid: c.cpu_seconds(pid) for pid in c.children_of(master_pid)}
+    busy, total = c.machine_cpu()
+    return {"busy": busy, "total": total, "workers": workers, "client": time.process_time()}
+
+
+def cpu_delta(before: dict, after: dict, submissions: int) -> dict:
+    """CPU milliseconds per submission: the web workers, this load generator, everything else
+    (the database server, the gunicorn master, the kernel's own threads), and the machine's load."""
+    workers = sum(
+        after["workers"][pid] - t0
+        for pid, t0 in before["workers"].items()
+        if t0 is not None and after["workers"].get(pid) is not None
+    )
+    client = after["client"] - before["client"]
+    busy = after["busy"] - before["busy"]
+    total = after["total"] - before["total"]
+    n = max(submissions, 1)
+    return {
+        "workers_ms": 1000 * workers / n,
+        "client_ms": 1000 * client / n,
+        "other_ms": 1000 * max(busy - workers - client, 0.0) / n,
+        "machine_busy": busy / total if total else 0.0,
+    }
+
+
+# --- the baseline ------------------------------------------------------------------------------------
+
+
+def hash_loop(seconds: float, start_at: float, max_count: int) -> dict:
+    """In a fresh process: ``receipt_hash`` of fresh receipts, one after another, for ``seconds``."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "adal.settings")
+    sys.path.insert(0, str(ROOT))
+    from django.conf import settings
+
+    from adal.hotline.receipts import receipt_generate, receipt_hash
+
+    receipt_hash(receipt_generate())  # allocate once before timing
+    time.sleep(max(0.0, min(start_at - time.time(), 30.0)))
+    count, t0, cpu0 = 0, time.perf_counter(), time.process_time()
+    while count < max_count and time.perf_counter() - t0 < seconds:
+        receipt_hash(receipt_generate())
+        count += 1
+    return {
+        "count": count,
+        "elapsed": time.perf_counter() - t0,
+        "cpu": time.process_time() - cpu0,
+        "time_cost": settings.ADAL_RECEIPT_HASH_TIME_COST,
+        "memory_kib": settings.ADAL_RECEIPT_HASH_MEMORY_KIB,
+    }
+
+
+def hash_only(processes: int, seconds: float) -> dict:
+    ctx = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=processes, mp_context=ctx) as pool:
+        start_at = time.time() + 5
+        futures = [pool.submit(hash_loop, seconds, start_at, 100_000) for _ in range(processes)]
+        runs = [f.result(timeout=seconds + 120) for f in futures]
+    rate = sum(r["count"] / r["elapsed"] for r in runs)
+    return {
+        "processes": processes,
+        "rate": rate,
+        "hash_ms": 1000 * sum(r["elapsed"] for r in runs) / sum(r["count"] for r in runs),
+        "time_cost": runs[0]["time_cost"],
+        "memory_kib": runs[0]["memory_kib"],
+        "runs": runs,
+    }
+
+
+# --- one backend ---------------------------------------------------------------------------------
+
+
+def server_env(database_url: str, workdir: Path, workers: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="adal.settings",
+        DATABASE_URL=database_url,
+        WEB_WORKERS=str(workers),
+        ACCESS_LOG="/dev/null",
+        ADAL_MEDIA_ROOT=str(workdir / "media"),
+        PYTHONUNBUFFERED="1",
+    )
+    env.pop("DEBUG", None)
+    return env
+
+
+def latency_ms(subs: list[Submission]) -> dict:
+    values = [s.response.latency * 1000 for s in subs if s.ok]
+    return {"p50": c.percentile(values, 50), "p95": c.percentile(values, 95), "max": max(values, default=0)}
+
+
+def failures(subs: list[Submission]) -> dict[str, int]:
+    return dict(Counter(s.response.error or str(s.response.status) for s in subs if not s.ok))
+
+
+def run_backend(backend: str, opts: Options, workdir: Path) -> dict:
+    db = Database(backend, workdir, opts.pg_admin_url)
+    log(f"{backend}: fresh database")
+    db.create()
+    env = server_env(db.url, workdir, opts.workers)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=600,
+    )
+    port = c.free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = c.Server(
+        [
+            str(gunicorn),
+            "adal.wsgi",
+            "-c",
+            "adal/gunicorn.conf.py",
+            "--workers",
+            str(opts.workers),
+            "--bind",
+            f"{c.LOOPBACK}:{port}",
+        ],
+        env,
+        ROOT,
+        workdir / f"gunicorn-{backend}.log",
+    )
+    result: dict = {"backend": backend, "database": db.version(), "workers": opts.workers}
+    try:
+        server.start()
+        server.wait_ready(port, OPENAPI_PATH)
+        log(f"{backend}: gunicorn {server.pid} on 127.0.0.1:{port}")
+        result.update(load(port, server.pid, opts))
+    finally:
+        server.stop()
+        result["server_log_tail"] = server.log_tail(10)
+
+    log(f"{backend}: checking the database")
+    in_db = db.registration_numbers()
+    answered = [s.registration_number for s in result.pop("_all") if s.ok]
+    burst_subs: list[Submission] = result.pop("_burst")
+    opened: list[tuple[int, str]] = result.pop("_opened")
+    in_db_set = set(in_db)
+    burst_lost = sum(
+        1
+        for s, (status, number) in zip(burst_subs, opened, strict=True)
+        if not (s.ok and status == 200 and number == s.registration_number and number in in_db_set)
+    )
+    result["db"] = {
+        "reports": len(in_db),
+        "answered_201": len(answered),
+        "missing": len(set(answered) - in_db_set),
+        "extra": len(in_db_set - set(answered)),
+        "duplicate_numbers": len(answered) - len(set(answered)),
+    }
+    result["burst"]["lost"] = burst_lost
+    if not opts.keep:
+        db.drop()
+
+    log(f"{backend}: baseline, receipt_hash alone in {opts.workers} processes for {opts.sustained_seconds:g} s")
+    result["hash_only"] = hash_only(opts.workers, opts.sustained_seconds)
+    log(f"{backend}: one hash alone")
+    solo = hash_only(1, min(5.0, opts.sustained_seconds))
+    result["hash_only"]["solo_ms"] = solo["hash_ms"]
+    return summarise(result)
+
+
+def load(port: int, master_pid: int, opts: Options) -> dict:
+    openapi = asyncio.run(c.http_request(port, "GET", OPENAPI_PATH, timeout=30)).json()
+    body = json.dumps(find_example(openapi)).encode()
+    everything: list[Submission] = []
+
+    warm = asyncio.run(closed_loop(port, body, opts.workers, 60, 4 * opts.workers, 60))[0]
+    everything += warm
+    if not all(s.ok for s in warm):
+        raise RuntimeError(f"warm-up submissions failed: {failures(warm)}")
+
+    log(f"single client: {opts.single_count} submissions one after another")
+    single, _ = asyncio.run(closed_loop(port, body, 1, 120, opts.single_count, 60))
+    everything += single
+
+    log(f"sustained: {opts.clients} clients for {opts.sustained_seconds:g} s")
+    before = cpu_snapshot(master_pid)
+    sustained, elapsed = asyncio.run(
+        closed_loop(port, body, opts.clients, opts.sustained_seconds, 100_000, 120)
+    )
+    sustained_ok = sum(s.ok for s in sustained)
+    cpu = cpu_delta(before, cpu_snapshot(master_pid), sustained_ok)
+    everything += sustained
+
+    workers = c.children_of(master_pid)
+    rss_before = {pid: c.status_kib(pid, "VmRSS") for pid in workers}
+    hwm_reset = all(c.reset_peak_rss(pid) for pid in workers)
+    concurrency = opts.burst_concurrency or opts.burst
+    log(f"burst: {opts.burst} submissions, {concurrency} open at once")
+    sampler = c.RssSampler(master_pid, max_seconds=opts.burst_timeout + 60)
+    sampler.start()
+    try:
+        burst_subs, burst_elapsed = asyncio.run(
+            burst(port, body, opts.burst, concurrency, opts.burst_timeout)
+        )
+    finally:
+        sampled = sampler.stop()
+    hwm = {pid: c.status_kib(pid, "VmHWM") for pid in c.children_of(master_pid)}
+    everything += burst_subs
+    burst_ok = [s for s in burst_subs if s.ok]
+
+    log(f"burst: opening {len(burst_ok)} receipts through GET status")
+    t0 = time.perf_counter()
+    opened_ok = asyncio.run(open_receipts(port, burst_ok, opts.verify_concurrency))
+    verify_seconds = time.perf_counter() - t0
+    opened_iter = iter(opened_ok)
+    opened = [next(opened_iter) if s.ok else (0, "") for s in burst_subs]
+
+    peaks = [v for v in [*hwm.values(), *sampled.values()] if v is not None]
+    return {
+        "body": json.loads(body),
+        "single": {"count": len(single), "ok": sum(s.ok for s in single), **latency_ms(single)},
+        "sustained": {
+            "clients": opts.clients,
+            "seconds": elapsed,
+            "count": len(sustained),
+            "ok": sustained_ok,
+            "rate": sustained_ok / elapsed if elapsed else 0.0,
+            "failures": failures(sustained),
+            **latency_ms(sustained),
+            "cpu": cpu,
+        },
+        "burst": {
+            "count": opts.burst,
+            "concurrency": concurrency,
+            "seconds": burst_elapsed,
+            "ok": len(burst_ok),
+            "rate": len(burst_ok) / burst_elapsed if burst_elapsed else 0.0,
+            "failures": failures(burst_subs),
+            **latency_ms(burst_subs),
+            "opened": sum(1 for status, _ in opened_ok if status == 200),
+            "open_statuses": dict(Counter(status for status, _ in opened_ok)),
+            "verify_seconds": verify_seconds,
+            "duplicate_receipts": len(burst_ok) - len({s.receipt for s in burst_ok}),
+        },
+        "memory": {
+            "rss_before_mb": {pid: (v or 0) / 1024 for pid, v in rss_before.items()},
+            "peak_sampled_mb": {pid: v / 1024 for pid, v in sampled.items()},
+            "vmhwm_mb": {pid: (v or 0) / 1024 for pid, v in hwm.items()},
+            "vmhwm_reset_before_burst": hwm_reset,
+            "rss_samples": sampler.samples,
+            "peak_mb": max(peaks, default=0) / 1024,
+        },
+        "_all": everything,
+        "_burst": burst_subs,
+        "_opened": opened,
+    }
+
+
+def summarise(r: dict) -> dict:
+    rate, hash_rate = r["sustained"]["rate"], r["hash_only"]["rate"]
+    hash_share = rate / hash_rate if hash_rate else 0.0
+    r["non_hash_share"] = 1 - hash_share
+    r["server_ms_per_submission_per_worker"] = 1000 * r["workers"] / rate if rate else float("inf")
+    db, b = r["db"], r["burst"]
+    nothing_lost = (
+        b["lost"] == 0 and b["ok"] == b["count"] and db["missing"] == 0 and db["extra"] == 0
+        and db["duplicate_numbers"] == 0 and b["duplicate_receipts"] == 0
+    )
+    r["targets"] = {
+        "rate": rate >= TARGET_RATE,
+        "non_hash": r["non_hash_share"] < TARGET_NON_HASH,
+        "burst": nothing_lost,
+        "rss": r["memory"]["peak_mb"] < TARGET_RSS_MB,
+    }
+    return r
+
+
+# --- reporting -------------------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def results_row(r: dict, when: str, machine: dict) -> str:
+    t, s = r["targets"], r["sustained"]
+    cells = [
+        when,
+        f"{machine['nproc']} × {machine['cpu_model']}",
+        machine["python"],
+        f"{r['backend']} ({r['database']})",
+        f"{s['rate']:.1f} {verdict(t['rate'])}",
+        f"{s['p50']:.0f}",
+        f"{s['p95']:.0f}",
+        f"{r['hash_only']['rate']:.1f}",
+        f"{100 * r['non_hash_share']:.0f}% {verdict(t['non_hash'])}",
+        f"{r['burst']['lost']} of {r['burst']['count']} {verdict(t['burst'])}",
+        f"{r['memory']['peak_mb']:.0f} MB {verdict(t['rss'])}",
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+RESULTS_HEADER = (
+    "| date | machine | Python | backend | submissions/s (≥ 20) | p50 ms | p95 ms | hash-only/s "
+    "| non-hash share (< 30%) | burst lost (0) | peak worker RSS (< 200 MB) |\n"
+    "|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|"
+)
+
+
+def detail_row(r: dict) -> str:
+    s, b, h, cpu = r["sustained"], r["burst"], r["hash_only"], r["sustained"]["cpu"]
+    cells = [
+        r["backend"],
+        f"{h['solo_ms']:.0f} / {h['hash_ms']:.0f}",
+        f"{r['server_ms_per_submission_per_worker']:.0f}",
+        f"{cpu['workers_ms']:.0f}",
+        f"{cpu['workers_ms'] - h['hash_ms']:.0f}",
+        f"{cpu['other_ms']:.0f}",
+        f"{cpu['client_ms']:.0f}",
+        f"{100 * cpu['machine_busy']:.0f}%",
+        f"{r['single']['p50']:.0f} / {r['single']['p95']:.0f}",
+        f"{b['rate']:.1f}",
+        f"{b['p50'] / 1000:.1f} / {b['p95'] / 1000:.1f} s",
+        f"{b['opened']} of {b['ok']}",
+        f"{r['db']['reports']} = {r['db']['answered_201']}" if r["db"]["reports"] == r["db"]["answered_201"]
+        else f"{r['db']['reports']} ≠ {r['db']['answered_201']}",
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+DETAIL_HEADER = (
+    "| backend | one hash ms (alone / 2 at once) | server ms per submission per worker "
+    "| worker CPU ms | of which not hash | DB + rest CPU ms | load generator CPU ms | machine busy "
+    "| 1 client p50 / p95 ms | burst/s | burst p50 / p95 | receipts opened | DB reports = 201s |\n"
+    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+)
+
+
+def print_results(results: list[dict], machine: dict) -> None:
+    print()
+    print(f"Machine: {machine['nproc']} × {machine['cpu_model']}, Python {machine['python']}")
+    for r in results:
+        s, b, h, m, cpu = r["sustained"], r["burst"], r["hash_only"], r["memory"], r["sustained"]["cpu"]
+        t = r["targets"]
+        print(f"\n== {r['backend']} ({r['database']}), {r['workers']} workers")
+        print(
+            f"  receipt hash: time_cost={h['time_cost']} memory={h['memory_kib']} KiB: "
+            f"{h['solo_ms']:.1f} ms alone, {h['hash_ms']:.1f} ms with {h['processes']} at once"
+        )
+        print(f"  single client      p50 {r['single']['p50']:.0f} ms  p95 {r['single']['p95']:.0f} ms")
+        print(
+            f"  sustained          {s['rate']:.1f}/s ({s['ok']} in {s['seconds']:.1f} s, {s['clients']} "
+            f"clients)  p50 {s['p50']:.0f} ms  p95 {s['p95']:.0f} ms  failures {s['failures'] or 0}  "
+            f"[{verdict(t['rate'])} ≥ {TARGET_RATE:g}/s]"
+        )
+        print(
+            f"  hash only          {h['rate']:.1f}/s  -> non-hash share {100 * r['non_hash_share']:.1f}%  "
+            f"[{verdict(t['non_hash'])} < {100 * TARGET_NON_HASH:.0f}%]"
+        )
+        print(
+            f"  CPU per submission workers {cpu['workers_ms']:.0f} ms (hash {h['hash_ms']:.0f}), "
+            f"DB + rest {cpu['other_ms']:.0f} ms, load generator {cpu['client_ms']:.0f} ms; "
+            f"machine {100 * cpu['machine_busy']:.0f}% busy"
+        )
+        print(
+            f"  burst              {b['ok']}/{b['count']} answered 201 in {b['seconds']:.1f} s "
+            f"({b['rate']:.1f}/s), p50 {b['p50'] / 1000:.1f} s p95 {b['p95'] / 1000:.1f} s, "
+            f"failures {b['failures'] or 0}"
+        )
+        print(
+            f"  receipts opened    {b['opened']}/{b['ok']} (statuses {b['open_statuses']}) in "
+            f"{b['verify_seconds']:.0f} s; DB holds {r['db']['reports']} reports for "
+            f"{r['db']['answered_201']} answered 201 (missing {r['db']['missing']}, extra {r['db']['extra']})"
+            f"  lost {b['lost']}  [{verdict(t['burst'])}]"
+        )
+        print(
+            f"  worker peak RSS    {m['peak_mb']:.0f} MB (VmHWM {fmt_mb(m['vmhwm_mb'])}, sampled "
+            f"{fmt_mb(m['peak_sampled_mb'])}, before {fmt_mb(m['rss_before_mb'])})  "
+            f"[{verdict(t['rss'])} < {TARGET_RSS_MB:.0f} MB]"
+        )
+    print()
+    print(RESULTS_HEADER)
+    for r in results:
+        print(results_row(r, "now", machine))
+
+
+def fmt_mb(values: dict) -> str:
+    return "/".join(f"{v:.0f}" for v in values.values()) or "-"
+
+
+def update_readme(results: list[dict], machine: dict, commit: str) -> None:
+    text = README.read_text() if README.exists() else "# Benchmarks\n"
+    when = dt.date.today().isoformat()
+    for block, header, make in (
+        ("intake-results", RESULTS_HEADER, lambda r: results_row(r, f"{when} ({commit})", machine)),
+        ("intake-details", DETAIL_HEADER, detail_row),
+    ):
+        ran = {r["backend"] for r in results}
+        kept = [row for row in c.block_rows(text, block) if backend_of(row, block) not in ran]
+        rows = sorted([*kept, *(make(r) for r in results)], key=lambda row: backend_of(row, block))
+        text = c.replace_block(text, block, header + "\n" + "\n".join(rows))
+    README.write_text(text)
+
+
+def backend_of(row: str, block: str) -> str:
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    cell = cells[3] if block == "intake-results" else cells[0]
+    return cell.split()[0]
+
+
+def main(argv=None) -> int:
+    opts = parse_args(argv)
+    machine = c.machine_facts()
+    commit = c.git_commit(ROOT)
+    workdir = Path(tempfile.mkdtemp(prefix="adal-bench-"))
+    results = []
+    try:
+        for backend in opts.backends:
+            results.append(run_backend(backend, opts, workdir))
+    finally:
+        if opts.keep:
+            log(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print_results(results, machine)
+
+    RESULTS_DIR.mkdir(exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = RESULTS_DIR / f"intake-{stamp}.json"
+    out.write_text(
+        json.dumps({"machine": machine, "commit": commit, "options": vars(opts), "results": results}, indent=2)
+    )
+    log(f"raw results: {out.relative_to(ROOT)}")
+    if opts.write_readme:
+        update_readme(results, machine, commit)
+        log("bench/README.md updated")
+    return 0 if all(all(r["targets"].values()) for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
