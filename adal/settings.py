@@ -224,10 +224,16 @@ LOGGING = {
     "filters": {"redact": {"()": "adal.core.logging.RedactFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    # gunicorn's loggers are taken over so that its lines go through the same redacting handler, once.
+    "loggers": {
+        name: {"handlers": ["console"], "level": "INFO", "propagate": False}
+        for name in ("django.server", "gunicorn.error", "gunicorn.access")
+    },
 }
 
-MAILERS = {"default": {"BACKEND": os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
+MAILERS = {
+    "default": {"BACKEND": os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
+}
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "adal@localhost")
 
 # Reporter-facing policy until the cases app takes over the clocks: Kazakhstan's preset.

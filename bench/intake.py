@@ -77,7 +77,7 @@ def parse_args(argv=None) -> Options:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
     p.add_argument("--workers", type=int, default=2, help="gunicorn workers = baseline processes (2)")
-    p.add_argument("--sustained-seconds", type=float, help="sustained phase and baseline length (20; quick 5)")
+    p.add_argument("--sustained-seconds", type=float, help="sustained phase and baseline (20; quick 5)")
     p.add_argument("--clients", type=int, help="concurrent clients in the sustained phase (8; quick 4)")
     p.add_argument("--single", type=int, help="submissions for the single-client latency (30; quick 5)")
     p.add_argument("--burst", type=int, help="submissions in the burst (2000; quick 100)")
@@ -111,7 +111,8 @@ def parse_args(argv=None) -> Options:
         write_readme=not (a.no_readme or quick),
         quick=quick,
     )
-    if min(opts.workers, opts.clients, opts.burst, opts.verify_concurrency) < 1 or opts.sustained_seconds <= 0:
+    counts = (opts.workers, opts.clients, opts.burst, opts.verify_concurrency)
+    if min(counts) < 1 or opts.sustained_seconds <= 0:
         p.error("counts and durations must be positive")
     return opts
 
@@ -432,7 +433,7 @@ def run_backend(backend: str, opts: Options, workdir: Path) -> dict:
     if not opts.keep:
         db.drop()
 
-    log(f"{backend}: baseline, receipt_hash alone in {opts.workers} processes for {opts.sustained_seconds:g} s")
+    log(f"{backend}: baseline, receipt_hash alone in {opts.workers} processes, {opts.sustained_seconds:g} s")
     result["hash_only"] = hash_only(opts.workers, opts.sustained_seconds)
     log(f"{backend}: one hash alone")
     solo = hash_only(1, min(5.0, opts.sustained_seconds))
@@ -535,8 +536,12 @@ def summarise(r: dict) -> dict:
     r["server_ms_per_submission_per_worker"] = 1000 * r["workers"] / rate if rate else float("inf")
     db, b = r["db"], r["burst"]
     nothing_lost = (
-        b["lost"] == 0 and b["ok"] == b["count"] and db["missing"] == 0 and db["extra"] == 0
-        and db["duplicate_numbers"] == 0 and b["duplicate_receipts"] == 0
+        b["lost"] == 0
+        and b["ok"] == b["count"]
+        and db["missing"] == 0
+        and db["extra"] == 0
+        and db["duplicate_numbers"] == 0
+        and b["duplicate_receipts"] == 0
     )
     r["targets"] = {
         "rate": rate >= TARGET_RATE,
@@ -580,7 +585,7 @@ RESULTS_HEADER = (
 
 
 def detail_row(r: dict) -> str:
-    s, b, h, cpu = r["sustained"], r["burst"], r["hash_only"], r["sustained"]["cpu"]
+    b, h, cpu = r["burst"], r["hash_only"], r["sustained"]["cpu"]
     cells = [
         r["backend"],
         f"{h['solo_ms']:.0f} / {h['hash_ms']:.0f}",
@@ -594,7 +599,8 @@ def detail_row(r: dict) -> str:
         f"{b['rate']:.1f}",
         f"{b['p50'] / 1000:.1f} / {b['p95'] / 1000:.1f} s",
         f"{b['opened']} of {b['ok']}",
-        f"{r['db']['reports']} = {r['db']['answered_201']}" if r["db"]["reports"] == r["db"]["answered_201"]
+        f"{r['db']['reports']} = {r['db']['answered_201']}"
+        if r["db"]["reports"] == r["db"]["answered_201"]
         else f"{r['db']['reports']} ≠ {r['db']['answered_201']}",
     ]
     return "| " + " | ".join(cells) + " |"
@@ -699,9 +705,8 @@ def main(argv=None) -> int:
     RESULTS_DIR.mkdir(exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     out = RESULTS_DIR / f"intake-{stamp}.json"
-    out.write_text(
-        json.dumps({"machine": machine, "commit": commit, "options": vars(opts), "results": results}, indent=2)
-    )
+    raw = {"machine": machine, "commit": commit, "options": vars(opts), "results": results}
+    out.write_text(json.dumps(raw, indent=2))
     log(f"raw results: {out.relative_to(ROOT)}")
     if opts.write_readme:
         update_readme(results, machine, commit)

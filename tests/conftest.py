@@ -22,8 +22,10 @@ def _isolated(settings, tmp_path):
     # The real cost is benchmarked in bench/intake.py; tests only need the same function.
     settings.ADAL_RECEIPT_HASH_TIME_COST = 1
     settings.ADAL_RECEIPT_HASH_MEMORY_KIB = 64
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     cache.clear()
     yield
     cache.clear()
@@ -34,10 +36,22 @@ def units(db):
     centre = unit_create(name_ru="Центр", name_kk="Орталық", name_en="Centre", level=Unit.Level.CENTRE)
     from adal.core.models import Territory
 
-    aktobe = unit_create(name_ru="Актобе", name_kk="Ақтөбе", name_en="Aktobe", level=Unit.Level.REGION,
-                         parent=centre, territory=Territory.objects.get(kato="150000000"))
-    almaty = unit_create(name_ru="Алматы", name_kk="Алматы", name_en="Almaty", level=Unit.Level.REGION,
-                         parent=centre, territory=Territory.objects.get(kato="750000000"))
+    aktobe = unit_create(
+        name_ru="Актобе",
+        name_kk="Ақтөбе",
+        name_en="Aktobe",
+        level=Unit.Level.REGION,
+        parent=centre,
+        territory=Territory.objects.get(kato="150000000"),
+    )
+    almaty = unit_create(
+        name_ru="Алматы",
+        name_kk="Алматы",
+        name_en="Almaty",
+        level=Unit.Level.REGION,
+        parent=centre,
+        territory=Territory.objects.get(kato="750000000"),
+    )
     return {"centre": centre, "aktobe": aktobe, "almaty": almaty}
 
 
@@ -66,10 +80,15 @@ def totp_now(secret: str) -> str:
 def draft():
     def make(**overrides) -> ReportDraft:
         values = dict(
-            category="education", region="150000000",
+            category="education",
+            region="150000000",
             description="Директор школы требует 50 000 тенге за зачисление ребёнка в первый класс.",
-            identity_mode="anonymous", language="ru", occurred="август 2026", place="Школа № 12, Актобе",
-            persons=["Директор школы"], organisations=["Школа № 12"],
+            identity_mode="anonymous",
+            language="ru",
+            occurred="август 2026",
+            place="Школа № 12, Актобе",
+            persons=["Директор школы"],
+            organisations=["Школа № 12"],
         )
         values.update(overrides)
         return ReportDraft(**values)

@@ -2,9 +2,12 @@ import logging
 import re
 
 # An IPv4 or IPv6 address, and any run of 16 digits (a receipt, grouped or not).
+_HEX = r"[0-9a-fA-F]{1,4}"
 _PATTERNS = [
     re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b"),
-    re.compile(r"(?<![\w:])(?:[0-9a-fA-F]{0,4}:){3,7}[0-9a-fA-F]{1,4}\b|::1\b"),
+    # IPv6: the full eight groups, or a compressed form with "::" (a time such as 12:30:45 is neither).
+    re.compile(rf"\b(?:{_HEX}:){{7}}{_HEX}\b"),
+    re.compile(rf"(?<![\w:])(?:{_HEX}(?::{_HEX})*)?::(?:{_HEX}(?::{_HEX})*)?(?![\w:])"),
     re.compile(r"\b(?:\d[\s-]?){15}\d\b"),
 ]
 

@@ -95,6 +95,10 @@ ROLES_READING_CASE_CONTENT = frozenset(
 )
 
 
+# Roles that register reports arriving by phone, letter or in person.
+ROLES_REGISTERING_REPORTS = frozenset({Role.OPERATOR, Role.UNIT_HEAD, Role.ADMINISTRATOR})
+
+
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="staff")
@@ -110,6 +114,10 @@ class User(AbstractUser):
     @property
     def requires_second_factor(self) -> bool:
         return self.is_superuser or self.role in ROLES_READING_CASE_CONTENT
+
+    @property
+    def registers_reports(self) -> bool:
+        return self.role in ROLES_REGISTERING_REPORTS
 
     def is_locked(self, now=None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or timezone.now())

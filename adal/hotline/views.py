@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from adal.core.models import Role
 from adal.core.sealed import set_sealed_cookie, unseal
 from adal.hotline.forms import MessageForm, ReceiptForm, ReportForm, StaffReportForm
 from adal.hotline.models import Report
@@ -21,7 +20,6 @@ from adal.hotline.throttle import throttle_check, throttle_failure, throttle_suc
 
 REGISTRATION_NUMBER = re.compile(r"AC-\d{4}-\d{6,9}")
 SLIP_COOKIE, INBOX_COOKIE = "adal_slip", "adal_inbox"
-OPERATOR_ROLES = {Role.OPERATOR, Role.UNIT_HEAD, Role.ADMINISTRATOR}
 
 
 @never_cache
@@ -156,7 +154,7 @@ def inbox_logout(request):
 @require_http_methods(["GET", "POST"])
 def staff_report_new(request):
     """An operator registers a report that came by phone, letter or in person."""
-    if request.user.role not in OPERATOR_ROLES:
+    if not request.user.registers_reports:
         raise PermissionDenied
     form = StaffReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -31,7 +31,7 @@ def test_an_analyst_may_sign_in_without_a_code(client, analyst):
 
 
 def test_a_used_code_cannot_be_replayed(db, operator):
-    user, secret = operator
+    _user, secret = operator
     code = totp_now(secret)
     staff_login_check(username="operator", password=PASSWORD, totp_code=code)
     with pytest.raises(LoginRefused):
@@ -95,8 +95,9 @@ def test_the_admin_login_goes_through_the_staff_door(client):
 
 
 def test_an_unsafe_next_url_is_ignored(client, analyst):
-    response = client.post(reverse("core:login") + "?next=https://evil.example/",
-                           {"username": "analyst", "password": PASSWORD})
+    response = client.post(
+        reverse("core:login") + "?next=https://evil.example/", {"username": "analyst", "password": PASSWORD}
+    )
     assert response["Location"] == reverse("core:staff_home")
 
 

@@ -18,7 +18,8 @@ TRANSLATED_LANGUAGES = ["ru", "kk"]
 ALL_LANGUAGES = ["ru", "kk", "en"]
 LANGUAGE_NAMES = {"ru": "Russian", "kk": "Kazakh", "en": "English"}
 PLURAL_FORMS = {
-    "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
+    "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20)"
+    " ? 1 : 2);",
     "kk": "nplurals=2; plural=(n!=1);",
     "en": "nplurals=2; plural=(n != 1);",
 }
@@ -51,7 +52,7 @@ def label(entry: polib.POEntry) -> str:
 
 
 def placeholders(text: str) -> Counter:
-    found = TEMPLATE_VAR.findall(text)
+    found = [re.sub(r"\s+", "", m) for m in TEMPLATE_VAR.findall(text)]
     rest = TEMPLATE_VAR.sub("", text)
     found += [re.sub(r"\s+", "", m) for m in FORMAT_FIELD.findall(rest)]
     found += [m for m in PRINTF.findall(rest) if m != "%%"]
@@ -91,7 +92,9 @@ def test_catalogue_exists_and_has_strings(lang):
 
 
 def test_all_languages_have_the_same_strings():
-    keys = {lang: {(e.msgctxt, e.msgid, e.msgid_plural) for e in live_entries(lang)} for lang in ALL_LANGUAGES}
+    keys = {
+        lang: {(e.msgctxt, e.msgid, e.msgid_plural) for e in live_entries(lang)} for lang in ALL_LANGUAGES
+    }
     assert keys["kk"] == keys["ru"], "run makemessages for every language at once"
     assert keys["en"] == keys["ru"], "run makemessages for every language at once"
 

@@ -36,9 +36,16 @@ def resolve(schema, ref_holder):
 
 
 def test_the_schema_enumerates_the_codes(schema):
-    report_in = resolve(schema, schema["paths"][URL]["post"]["requestBody"]["content"]["application/json"]["schema"])
+    report_in = resolve(
+        schema, schema["paths"][URL]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    )
     props = report_in["properties"]
-    assert set(resolve(schema, props["category"])["enum"]) >= {"bribery", "education", "drinking_water", "other"}
+    assert set(resolve(schema, props["category"])["enum"]) >= {
+        "bribery",
+        "education",
+        "drinking_water",
+        "other",
+    }
     regions = resolve(schema, props["region"])["enum"]
     assert len(regions) == 20 and "710000000" in regions
     assert set(resolve(schema, props["identity_mode"])["enum"]) == {"anonymous", "confidential", "open"}
@@ -54,7 +61,9 @@ def test_every_request_body_has_an_example_that_works(client, schema):
             example = media.get("example") or resolve(schema, media["schema"]).get("example")
             assert example, f"{method.upper()} {path} has no example"
     # The report example, sent as it is, creates a report.
-    example = resolve(schema, schema["paths"][URL]["post"]["requestBody"]["content"]["application/json"]["schema"])
+    example = resolve(
+        schema, schema["paths"][URL]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    )
     created = post_json(client, URL, example["example"])
     assert created.status_code == 201
 
@@ -75,8 +84,15 @@ def test_validation_errors_are_422_with_field_messages(client, db):
 
 
 def test_domain_errors_are_422_too(client, db):
-    response = post_json(client, URL, {**EXAMPLE_REPORT, "identity_mode": "open",
-                                       "identity": {"name": "A", "iin": "850612350457", "phone": "+77015550101"}})
+    response = post_json(
+        client,
+        URL,
+        {
+            **EXAMPLE_REPORT,
+            "identity_mode": "open",
+            "identity": {"name": "A", "iin": "850612350457", "phone": "+77015550101"},
+        },
+    )
     assert response.status_code == 422
     assert any(d["loc"] == ["body", "iin"] for d in response.json()["detail"])
 
@@ -122,9 +138,14 @@ def test_a_wrong_receipt_is_401_without_a_hint(client, db, header):
 
 def test_too_many_wrong_receipts_are_429(client, db, settings):
     create(client)
-    statuses = [client.get(URL + "/status", headers={"Authorization": f"Receipt {i:016d}"}).status_code
-                for i in range(settings.ADAL_RECEIPT_THROTTLE_FREE_FAILURES + 2)]
-    assert statuses[: settings.ADAL_RECEIPT_THROTTLE_FREE_FAILURES] == [401] * settings.ADAL_RECEIPT_THROTTLE_FREE_FAILURES
+    statuses = [
+        client.get(URL + "/status", headers={"Authorization": f"Receipt {i:016d}"}).status_code
+        for i in range(settings.ADAL_RECEIPT_THROTTLE_FREE_FAILURES + 2)
+    ]
+    assert (
+        statuses[: settings.ADAL_RECEIPT_THROTTLE_FREE_FAILURES]
+        == [401] * settings.ADAL_RECEIPT_THROTTLE_FREE_FAILURES
+    )
     assert statuses[-1] == 429
 
 
@@ -141,8 +162,9 @@ def test_messages_by_receipt(client, db):
 def test_a_message_with_the_receipt_is_422(client, db):
     created = create(client)
     r = created["receipt"]
-    response = post_json(client, URL + "/messages", {"text": f"code {r[:8]}-{r[8:]}"},
-                         **{"Authorization": f"Receipt {r}"})
+    response = post_json(
+        client, URL + "/messages", {"text": f"code {r[:8]}-{r[8:]}"}, **{"Authorization": f"Receipt {r}"}
+    )
     assert response.status_code == 422
     assert Message.objects.count() == 0
 
@@ -151,8 +173,11 @@ def test_files_are_uploaded_by_receipt(client, db, pdf_bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     created = create(client)
-    response = client.post(URL + "/attachments", {"files": [SimpleUploadedFile("a.pdf", pdf_bytes)]},
-                           headers={"Authorization": f"Receipt {created['receipt']}"})
+    response = client.post(
+        URL + "/attachments",
+        {"files": [SimpleUploadedFile("a.pdf", pdf_bytes)]},
+        headers={"Authorization": f"Receipt {created['receipt']}"},
+    )
     assert response.status_code == 201, response.content
     assert response.json()[0]["content_type"] == "application/pdf"
 
@@ -161,8 +186,10 @@ def test_a_disguised_upload_is_422(client, db):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     created = create(client)
-    response = client.post(URL + "/attachments",
-                           {"files": [SimpleUploadedFile("a.pdf", b"#!/bin/sh\nrm -rf /\n")]},
-                           headers={"Authorization": f"Receipt {created['receipt']}"})
+    response = client.post(
+        URL + "/attachments",
+        {"files": [SimpleUploadedFile("a.pdf", b"#!/bin/sh\nrm -rf /\n")]},
+        headers={"Authorization": f"Receipt {created['receipt']}"},
+    )
     assert response.status_code == 422
     assert Report.objects.get().attachments.count() == 0

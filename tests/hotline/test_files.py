@@ -22,12 +22,15 @@ def test_the_type_comes_from_the_content_not_the_name(pdf_bytes):
     assert check_file(name="scan.jpg", data=pdf_bytes).content_type == "application/pdf"
 
 
-@pytest.mark.parametrize(("name", "data"), [
-    ("invoice.pdf", b"MZ\x90\x00\x03" + b"\x00" * 100),  # a Windows program
-    ("photo.jpg", b"\x7fELF\x02\x01\x01" + b"\x00" * 100),  # a Linux program
-    ("note.pdf", b"<html><script>alert(1)</script></html>"),
-    ("empty.pdf", b""),
-])
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("invoice.pdf", b"MZ\x90\x00\x03" + b"\x00" * 100),  # a Windows program
+        ("photo.jpg", b"\x7fELF\x02\x01\x01" + b"\x00" * 100),  # a Linux program
+        ("note.pdf", b"<html><script>alert(1)</script></html>"),
+        ("empty.pdf", b""),
+    ],
+)
 def test_disguised_or_empty_files_are_refused(name, data):
     with pytest.raises(ValidationError) as e:
         check_file(name=name, data=data)

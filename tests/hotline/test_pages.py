@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from adal.hotline.models import Channel, Message, Report
-from adal.hotline.views import INBOX_COOKIE, SLIP_COOKIE
+from adal.hotline.views import INBOX_COOKIE
 from tests.conftest import PASSWORD, totp_now
 
 FORM = {
@@ -60,15 +60,18 @@ def test_the_slip_page_is_not_cached(client, db):
 
 
 def test_the_slip_downloads_as_text(client, db):
-    response = client.post(reverse("hotline:slip_download"),
-                           {"registration_number": "AC-2026-000001", "receipt": "1234 5678 1234 5678"})
+    response = client.post(
+        reverse("hotline:slip_download"),
+        {"registration_number": "AC-2026-000001", "receipt": "1234 5678 1234 5678"},
+    )
     assert response["Content-Disposition"] == 'attachment; filename="adal-AC-2026-000001.txt"'
     assert "1234 5678 1234 5678" in response.content.decode()
 
 
 def test_the_slip_download_refuses_anything_but_a_slip(client, db):
-    response = client.post(reverse("hotline:slip_download"),
-                           {"registration_number": "<script>", "receipt": "1234"})
+    response = client.post(
+        reverse("hotline:slip_download"), {"registration_number": "<script>", "receipt": "1234"}
+    )
     assert response.status_code == 400
 
 
@@ -129,9 +132,13 @@ def test_the_reporter_sends_a_message_with_a_file(client, db, pdf_bytes):
     submit(client)
     _, receipt = receipt_from_slip(client)
     client.post(reverse("hotline:inbox_login"), {"receipt": receipt})
-    response = client.post(reverse("hotline:inbox"), {
-        "body": "Ещё одна деталь: это было в 14:00.",
-        "files": [SimpleUploadedFile("note.pdf", pdf_bytes, content_type="application/pdf")]})
+    response = client.post(
+        reverse("hotline:inbox"),
+        {
+            "body": "Ещё одна деталь: это было в 14:00.",
+            "files": [SimpleUploadedFile("note.pdf", pdf_bytes, content_type="application/pdf")],
+        },
+    )
     assert response.status_code == 302
     message = Message.objects.get()
     assert message.body == "Ещё одна деталь: это было в 14:00."
@@ -190,13 +197,15 @@ def test_the_page_loads_no_asset_from_elsewhere(client, db):
 class TestOperator:
     def login(self, client, operator):
         user, secret = operator
-        client.post(reverse("core:login"), {"username": user.username, "password": PASSWORD,
-                                            "code": totp_now(secret)})
+        client.post(
+            reverse("core:login"), {"username": user.username, "password": PASSWORD, "code": totp_now(secret)}
+        )
 
     def test_an_operator_registers_a_phone_report_and_gets_the_receipt(self, client, operator):
         self.login(client, operator)
-        response = client.post(reverse("hotline:staff_report_new"),
-                               {**FORM, "channel": "phone", "language": "kk"})
+        response = client.post(
+            reverse("hotline:staff_report_new"), {**FORM, "channel": "phone", "language": "kk"}
+        )
         assert response.status_code == 200
         page = response.content.decode()
         receipt = re.search(r'data-testid="receipt">([^<]+)<', page).group(1)

@@ -34,8 +34,15 @@ def test_only_a_slow_hash_of_the_receipt_is_stored(db, draft):
 
 
 def test_text_and_identity_are_encrypted_at_rest(db, draft):
-    report_submit(draft=draft(identity_mode="confidential", name="Сапарова Айгерим", iin="900215450129",
-                              phone="+7 701 555 01 02", email="aigerim@example.kz"))
+    report_submit(
+        draft=draft(
+            identity_mode="confidential",
+            name="Сапарова Айгерим",
+            iin="900215450129",
+            phone="+7 701 555 01 02",
+            email="aigerim@example.kz",
+        )
+    )
     dump = dump_database()
     for plaintext in ("Директор школы", "Сапарова", "900215450129", "aigerim@example.kz", "+7 701 555 01 02"):
         assert plaintext not in dump
@@ -58,19 +65,22 @@ def test_registration_is_audited_without_content(db, draft):
     assert "Директор" not in str(event.data)
 
 
-@pytest.mark.parametrize(("overrides", "field"), [
-    ({"category": "gossip"}, "category"),
-    ({"region": "999999999"}, "region"),
-    ({"region": "510000000"}, "region"),  # South Kazakhstan no longer exists
-    ({"district": "751110000"}, "district"),  # Almaty's Almaly district is not in Aktobe region
-    ({"description": "too short"}, "description"),
-    ({"bribe_amount": Decimal("-1")}, "bribe_amount"),
-    ({"identity_mode": "open"}, "name"),
-    ({"identity_mode": "open", "name": "A", "iin": "850612350457", "phone": "+77015550102"}, "iin"),
-    ({"identity_mode": "confidential", "name": "A", "iin": "850612350456"}, "phone"),
-    ({"identity_mode": "open", "name": "A", "iin": "850612350456", "email": "not-an-email"}, "email"),
-    ({"identity_mode": "secret"}, "identity_mode"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"category": "gossip"}, "category"),
+        ({"region": "999999999"}, "region"),
+        ({"region": "510000000"}, "region"),  # South Kazakhstan no longer exists
+        ({"district": "751110000"}, "district"),  # Almaty's Almaly district is not in Aktobe region
+        ({"description": "too short"}, "description"),
+        ({"bribe_amount": Decimal("-1")}, "bribe_amount"),
+        ({"identity_mode": "open"}, "name"),
+        ({"identity_mode": "open", "name": "A", "iin": "850612350457", "phone": "+77015550102"}, "iin"),
+        ({"identity_mode": "confidential", "name": "A", "iin": "850612350456"}, "phone"),
+        ({"identity_mode": "open", "name": "A", "iin": "850612350456", "email": "not-an-email"}, "email"),
+        ({"identity_mode": "secret"}, "identity_mode"),
+    ],
+)
 def test_bad_input_is_refused_with_the_field_named(db, draft, overrides, field):
     with pytest.raises(ValidationError) as e:
         report_submit(draft=draft(**overrides))
@@ -106,7 +116,9 @@ def test_files_are_stored_encrypted_under_random_names(db, draft, pdf_bytes):
 def test_a_bad_file_refuses_the_whole_report_and_leaves_no_file(db, draft, pdf_bytes):
     exe = b"MZ\x90\x00" + b"\x00" * 200
     with pytest.raises(ValidationError) as e:
-        report_submit(draft=draft(), files=[UploadedFile("ok.pdf", pdf_bytes), UploadedFile("photo.pdf", exe)])
+        report_submit(
+            draft=draft(), files=[UploadedFile("ok.pdf", pdf_bytes), UploadedFile("photo.pdf", exe)]
+        )
     assert "files" in e.value.message_dict
     assert Report.objects.count() == 0
     assert list(files_dir().iterdir()) == []
@@ -128,7 +140,7 @@ def test_a_failure_inside_the_transaction_removes_the_written_files(db, draft, p
 
 def test_a_message_with_the_receipt_in_it_is_refused(db, draft):
     submitted = report_submit(draft=draft())
-    spaced = " ".join(submitted.receipt[i:i + 4] for i in range(0, 16, 4))
+    spaced = " ".join(submitted.receipt[i : i + 4] for i in range(0, 16, 4))
     with pytest.raises(ValidationError) as e:
         reporter_message_add(report=submitted.report, receipt=submitted.receipt, body=f"my code is {spaced}")
     assert "body" in e.value.message_dict
@@ -137,9 +149,12 @@ def test_a_message_with_the_receipt_in_it_is_refused(db, draft):
 
 def test_a_reporter_adds_information(db, draft, pdf_bytes):
     submitted = report_submit(draft=draft())
-    message = reporter_message_add(report=submitted.report, receipt=submitted.receipt,
-                                   body="Он снова потребовал деньги 3 сентября.",
-                                   files=[UploadedFile("more.pdf", pdf_bytes)])
+    message = reporter_message_add(
+        report=submitted.report,
+        receipt=submitted.receipt,
+        body="Он снова потребовал деньги 3 сентября.",
+        files=[UploadedFile("more.pdf", pdf_bytes)],
+    )
     assert message.attachments.count() == 1
     assert "снова потребовал" not in dump_database()
 

@@ -43,7 +43,7 @@ def test_after_that_each_attempt_waits_longer(settings, clock):
 
 def test_past_the_maximum_the_client_is_refused_for_the_window(settings, clock):
     fail(settings.ADAL_RECEIPT_THROTTLE_MAX_FAILURES)
-    clock[0] += 2 ** settings.ADAL_RECEIPT_THROTTLE_MAX_FAILURES // 4  # far past any growing wait
+    clock[0] += 2**settings.ADAL_RECEIPT_THROTTLE_MAX_FAILURES // 4  # far past any growing wait
     verdict = throttle_check(ADDRESS)
     assert not verdict.allowed and verdict.retry_after > 0
 
