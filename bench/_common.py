@@ -174,6 +174,59 @@ def machine_cpu() -> tuple[float, float]:
     return (total - idle) / CLK_TCK, total / CLK_TCK
 
 
+def process_cpu() -> dict[int, tuple[str, int, float, float]]:
+    """Every process: pid -> (comm, process group, own CPU s, reaped children's CPU s)."""
+    out = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+        f = stat[stat.rindex(")") + 2 :].split()
+        out[int(entry)] = (
+            comm,
+            int(f[2]),
+            (int(f[11]) + int(f[12])) / CLK_TCK,
+            (int(f[13]) + int(f[14])) / CLK_TCK,
+        )
+    return out
+
+
+def cpu_by_group(before: dict, after: dict, classify) -> dict[str, float]:
+    """CPU seconds spent between two ``process_cpu()`` snapshots, summed by ``classify(pid, comm, pgrp)``.
+    A process that started in between counts whole; one that ended counts through its parent's
+    reaped-children time."""
+    groups: dict[str, float] = {}
+    for pid, (comm, pgrp, own, reaped) in after.items():
+        _, _, own0, reaped0 = before.get(pid, (comm, pgrp, 0.0, 0.0))
+        if pid in before and before[pid][0] != comm and own < own0:
+            own0 = reaped0 = 0.0  # pid reused
+        name = classify(pid, comm, pgrp)
+        groups[name] = groups.get(name, 0.0) + max(own - own0, 0.0) + max(reaped - reaped0, 0.0)
+    return groups
+
+
+def machine_busy_fraction(seconds: float) -> float:
+    """How busy the whole machine is over the next ``seconds`` (0..1 of all cores)."""
+    busy0, total0 = machine_cpu()
+    time.sleep(seconds)
+    busy1, total1 = machine_cpu()
+    return (busy1 - busy0) / (total1 - total0) if total1 > total0 else 0.0
+
+
+def wait_for_quiet(threshold: float, max_wait: float, window: float = 2.0) -> float:
+    """Wait (at most ``max_wait`` s) until the machine is less than ``threshold`` busy over a window;
+    returns the last measured fraction."""
+    deadline = time.monotonic() + max_wait
+    busy = machine_busy_fraction(window)
+    while busy >= threshold and time.monotonic() < deadline:
+        busy = machine_busy_fraction(window)
+    return busy
+
+
 class RssSampler(threading.Thread):
     """Polls the RSS of a process's children (the web workers) until stopped; keeps the maximum."""
 

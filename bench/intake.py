@@ -277,28 +277,33 @@ def find_example(openapi: dict) -> dict:
 # --- CPU accounting ---------------------------------------------------------------------------------
 
 
-def cpu_snapshot(master_pid: int) -> dict:
-    workers = {pid: c.cpu_seconds(pid) for pid in c.children_of(master_pid)}
-    busy, total = c.machine_cpu()
-    return {"busy": busy, "total": total, "workers": workers, "client": time.process_time()}
+def cpu_snapshot() -> dict:
+    return {"procs": c.process_cpu(), "machine": c.machine_cpu()}
 
 
-def cpu_delta(before: dict, after: dict, submissions: int) -> dict:
-    """CPU milliseconds per submission: the web workers, this load generator, everything else
-    (the database server, the gunicorn master, the kernel's own threads), and the machine's load."""
-    workers = sum(
-        after["workers"][pid] - t0
-        for pid, t0 in before["workers"].items()
-        if t0 is not None and after["workers"].get(pid) is not None
-    )
-    client = after["client"] - before["client"]
-    busy = after["busy"] - before["busy"]
-    total = after["total"] - before["total"]
+def cpu_delta(before: dict, after: dict, server_pgid: int, submissions: int) -> dict:
+    """CPU milliseconds per submission: the gunicorn process group (master and web workers), this load
+    generator, PostgreSQL's processes (any database, the backends counted through the postmaster),
+    and everything else on the machine (other programs, the kernel); and how busy the machine was."""
+    me = os.getpid()
+
+    def classify(pid: int, comm: str, pgrp: int) -> str:
+        if pgrp == server_pgid:
+            return "server"
+        if pid == me:
+            return "client"
+        return "postgres" if comm.startswith("postgres") else "other"
+
+    groups = c.cpu_by_group(before["procs"], after["procs"], classify)
+    busy = after["machine"][0] - before["machine"][0]
+    total = after["machine"][1] - before["machine"][1]
+    attributed = sum(groups.get(g, 0.0) for g in ("server", "client", "postgres"))
     n = max(submissions, 1)
     return {
-        "workers_ms": 1000 * workers / n,
-        "client_ms": 1000 * client / n,
-        "other_ms": 1000 * max(busy - workers - client, 0.0) / n,
+        "server_ms": 1000 * groups.get("server", 0.0) / n,
+        "client_ms": 1000 * groups.get("client", 0.0) / n,
+        "postgres_ms": 1000 * groups.get("postgres", 0.0) / n,
+        "other_ms": 1000 * max(busy - attributed, 0.0) / n,
         "machine_busy": busy / total if total else 0.0,
     }
 

@@ -31,6 +31,16 @@ def page(chromium_browser, live_server, transactional_db):
     context = chromium_browser.new_context(base_url=live_server.url, locale="en-US", accept_downloads=True)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    import os
+    if os.getenv("EXPERIMENT_POLICY"):
+        def fix(route):
+            r = route.fetch(max_redirects=0)
+            headers = {**r.headers, "referrer-policy": os.environ["EXPERIMENT_POLICY"]}
+            body = r.body()
+            if "text/html" in r.headers.get("content-type", ""):
+                body = body.replace(b'content="no-referrer"', ('content="%s"' % os.environ["EXPERIMENT_POLICY"]).encode())
+            route.fulfill(response=r, headers=headers, body=body)
+        page.route("**/*", fix)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on(

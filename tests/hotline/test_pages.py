@@ -223,3 +223,12 @@ class TestOperator:
 
     def test_the_page_needs_a_signed_in_operator(self, client, db):
         assert client.get(reverse("hotline:staff_report_new")).status_code == 302
+
+
+def test_the_forms_script_carries_the_csp_nonce(client, db):
+    response = client.get(reverse("hotline:report_new"))
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    assert f'nonce="{nonce}"' in response.content.decode()
+    # A fresh nonce on every response.
+    again = client.get(reverse("hotline:report_new"))["Content-Security-Policy"]
+    assert f"'nonce-{nonce}'" not in again
