@@ -61,6 +61,7 @@ ADAL_DEMO = envbool("ADAL_DEMO")
 ALLOWED_HOSTS = os.getenv("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_NAME = os.getenv("ADAL_SITE_NAME", "Adal")
+SITE_URL = os.getenv("ADAL_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "adal.core",
     "adal.hotline",
+    "adal.cases",
     "adal.demo",
 ]
 
@@ -203,7 +205,7 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "False")
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {
@@ -235,7 +237,3 @@ MAILERS = {
     "default": {"BACKEND": os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
 }
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "adal@localhost")
-
-# Reporter-facing policy until the cases app takes over the clocks: Kazakhstan's preset.
-ADAL_TRIAGE_WORKING_DAYS = 3
-ADAL_ANSWER_WORKING_DAYS = 15

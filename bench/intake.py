@@ -67,6 +67,10 @@ class Options:
     burst_concurrency: int
     burst_timeout: float
     verify_concurrency: int
+    quiet_threshold: float
+    quiet_wait: float
+    retries: int
+    contention_limit: float
     pg_admin_url: str
     keep: bool
     write_readme: bool
@@ -84,6 +88,17 @@ def parse_args(argv=None) -> Options:
     p.add_argument("--burst-concurrency", type=int, default=0, help="open at once; 0 = all of them")
     p.add_argument("--burst-timeout", type=float, default=900.0, help="seconds the whole burst may take")
     p.add_argument("--verify-concurrency", type=int, default=4)
+    p.add_argument(
+        "--quiet-threshold", type=float, default=0.10, help="machine load (0..1) to wait below (0.10)"
+    )
+    p.add_argument("--quiet-wait", type=float, help="seconds to wait for it before a phase (120; quick 5)")
+    p.add_argument(
+        "--retries",
+        type=int,
+        help="repeat the sustained phase or the baseline when other programs took more than "
+        "--contention-limit of the machine meanwhile (3; quick 0); the least disturbed one counts",
+    )
+    p.add_argument("--contention-limit", type=float, default=0.05)
     p.add_argument("--pg-admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     p.add_argument("--quick", action="store_true", help="small numbers for a smoke run (no README update)")
     p.add_argument("--keep", action="store_true", help="keep the temporary directory and adal_bench")
@@ -106,6 +121,10 @@ def parse_args(argv=None) -> Options:
         burst_concurrency=a.burst_concurrency,
         burst_timeout=a.burst_timeout,
         verify_concurrency=a.verify_concurrency,
+        quiet_threshold=a.quiet_threshold,
+        quiet_wait=pick(a.quiet_wait, 120.0, 5.0),
+        retries=max(0, pick(a.retries, 3, 0)),
+        contention_limit=a.contention_limit,
         pg_admin_url=a.pg_admin_url,
         keep=a.keep,
         write_readme=not (a.no_readme or quick),
@@ -119,6 +138,14 @@ def parse_args(argv=None) -> Options:
 
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def quiet(opts: Options, phase: str) -> float:
+    """Wait a while for other programs on the machine to calm down; our own server is idle here."""
+    busy = c.wait_for_quiet(opts.quiet_threshold, opts.quiet_wait)
+    if busy >= opts.quiet_threshold:
+        log(f"warning: the machine is {100 * busy:.0f}% busy before the {phase} phase (other programs)")
+    return busy
 
 
 # --- databases -----------------------------------------------------------------------------------
@@ -305,6 +332,7 @@ def cpu_delta(before: dict, after: dict, server_pgid: int, submissions: int) -> 
         "postgres_ms": 1000 * groups.get("postgres", 0.0) / n,
         "other_ms": 1000 * max(busy - attributed, 0.0) / n,
         "machine_busy": busy / total if total else 0.0,
+        "other_share": max(busy - attributed, 0.0) / total if total else 0.0,
     }
 
 
@@ -339,12 +367,18 @@ def hash_only(processes: int, seconds: float) -> dict:
     with concurrent.futures.ProcessPoolExecutor(max_workers=processes, mp_context=ctx) as pool:
         start_at = time.time() + 5
         futures = [pool.submit(hash_loop, seconds, start_at, 100_000) for _ in range(processes)]
+        time.sleep(max(0.0, start_at - time.time()))
+        busy0, total0 = c.machine_cpu()
         runs = [f.result(timeout=seconds + 120) for f in futures]
+        busy1, total1 = c.machine_cpu()
     rate = sum(r["count"] / r["elapsed"] for r in runs)
+    other = max(busy1 - busy0 - sum(r["cpu"] for r in runs), 0.0)
     return {
         "processes": processes,
         "rate": rate,
+        "other_share": other / (total1 - total0) if total1 > total0 else 0.0,
         "hash_ms": 1000 * sum(r["elapsed"] for r in runs) / sum(r["count"] for r in runs),
+        "hash_cpu_ms": 1000 * sum(r["cpu"] for r in runs) / sum(r["count"] for r in runs),
         "time_cost": runs[0]["time_cost"],
         "memory_kib": runs[0]["memory_kib"],
         "runs": runs,
@@ -439,7 +473,21 @@ def run_backend(backend: str, opts: Options, workdir: Path) -> dict:
         db.drop()
 
     log(f"{backend}: baseline, receipt_hash alone in {opts.workers} processes, {opts.sustained_seconds:g} s")
-    result["hash_only"] = hash_only(opts.workers, opts.sustained_seconds)
+    baselines = []
+    for attempt in range(1 + opts.retries):
+        background = quiet(opts, "baseline")
+        baselines.append(hash_only(opts.workers, opts.sustained_seconds) | {"background": background})
+        log(
+            f"{backend}: {baselines[-1]['rate']:.1f} hashes/s (attempt {attempt + 1}); other programs took "
+            f"{100 * baselines[-1]['other_share']:.0f}% of the machine meanwhile"
+        )
+        if baselines[-1]["other_share"] < opts.contention_limit:
+            break
+    result["hash_only"] = min(baselines, key=lambda b: b["other_share"])
+    result["hash_only"]["attempts"] = [
+        {"rate": b["rate"], "other_share": b["other_share"]} for b in baselines
+    ]
+    result["background_busy"]["hash_only"] = result["hash_only"]["background"]
     log(f"{backend}: one hash alone")
     solo = hash_only(1, min(5.0, opts.sustained_seconds))
     result["hash_only"]["solo_ms"] = solo["hash_ms"]
@@ -460,15 +508,29 @@ def load(port: int, master_pid: int, opts: Options) -> dict:
     single, _ = asyncio.run(closed_loop(port, body, 1, 120, opts.single_count, 60))
     everything += single
 
-    log(f"sustained: {opts.clients} clients for {opts.sustained_seconds:g} s")
-    before = cpu_snapshot(master_pid)
-    sustained, elapsed = asyncio.run(
-        closed_loop(port, body, opts.clients, opts.sustained_seconds, 100_000, 120)
-    )
-    sustained_ok = sum(s.ok for s in sustained)
-    cpu = cpu_delta(before, cpu_snapshot(master_pid), sustained_ok)
-    everything += sustained
+    attempts = []
+    for attempt in range(1 + opts.retries):
+        background = quiet(opts, "sustained")
+        log(f"sustained: {opts.clients} clients for {opts.sustained_seconds:g} s (attempt {attempt + 1})")
+        before = cpu_snapshot()
+        subs, elapsed = asyncio.run(
+            closed_loop(port, body, opts.clients, opts.sustained_seconds, 100_000, 120)
+        )
+        ok = sum(s.ok for s in subs)
+        cpu = cpu_delta(before, cpu_snapshot(), master_pid, ok)
+        everything += subs
+        attempts.append({"subs": subs, "elapsed": elapsed, "ok": ok, "cpu": cpu, "background": background})
+        log(
+            f"sustained: {ok / elapsed:.1f}/s; other programs took {100 * cpu['other_share']:.0f}% "
+            "of the machine meanwhile"
+        )
+        if cpu["other_share"] < opts.contention_limit:
+            break
+    best = min(attempts, key=lambda a: a["cpu"]["other_share"])
+    sustained, elapsed, sustained_ok, cpu = best["subs"], best["elapsed"], best["ok"], best["cpu"]
+    background = {"sustained": best["background"]}
 
+    background["burst"] = quiet(opts, "burst")
     workers = c.children_of(master_pid)
     rss_before = {pid: c.status_kib(pid, "VmRSS") for pid in workers}
     hwm_reset = all(c.reset_peak_rss(pid) for pid in workers)
@@ -476,12 +538,14 @@ def load(port: int, master_pid: int, opts: Options) -> dict:
     log(f"burst: {opts.burst} submissions, {concurrency} open at once")
     sampler = c.RssSampler(master_pid, max_seconds=opts.burst_timeout + 60)
     sampler.start()
+    before = cpu_snapshot()
     try:
         burst_subs, burst_elapsed = asyncio.run(
             burst(port, body, opts.burst, concurrency, opts.burst_timeout)
         )
     finally:
         sampled = sampler.stop()
+    burst_cpu = cpu_delta(before, cpu_snapshot(), master_pid, sum(s.ok for s in burst_subs))
     hwm = {pid: c.status_kib(pid, "VmHWM") for pid in c.children_of(master_pid)}
     everything += burst_subs
     burst_ok = [s for s in burst_subs if s.ok]
@@ -496,6 +560,7 @@ def load(port: int, master_pid: int, opts: Options) -> dict:
     peaks = [v for v in [*hwm.values(), *sampled.values()] if v is not None]
     return {
         "body": json.loads(body),
+        "background_busy": background,
         "single": {"count": len(single), "ok": sum(s.ok for s in single), **latency_ms(single)},
         "sustained": {
             "clients": opts.clients,
@@ -503,6 +568,9 @@ def load(port: int, master_pid: int, opts: Options) -> dict:
             "count": len(sustained),
             "ok": sustained_ok,
             "rate": sustained_ok / elapsed if elapsed else 0.0,
+            "attempts": [
+                {"rate": a["ok"] / a["elapsed"], "other_share": a["cpu"]["other_share"]} for a in attempts
+            ],
             "failures": failures(sustained),
             **latency_ms(sustained),
             "cpu": cpu,
@@ -519,6 +587,7 @@ def load(port: int, master_pid: int, opts: Options) -> dict:
             "open_statuses": dict(Counter(status for status, _ in opened_ok)),
             "verify_seconds": verify_seconds,
             "duplicate_receipts": len(burst_ok) - len({s.receipt for s in burst_ok}),
+            "cpu": burst_cpu,
         },
         "memory": {
             "rss_before_mb": {pid: (v or 0) / 1024 for pid, v in rss_before.items()},
@@ -539,6 +608,12 @@ def summarise(r: dict) -> dict:
     hash_share = rate / hash_rate if hash_rate else 0.0
     r["non_hash_share"] = 1 - hash_share
     r["server_ms_per_submission_per_worker"] = 1000 * r["workers"] / rate if rate else float("inf")
+    # The same question asked of CPU time instead of wall time: what the server side (gunicorn, and
+    # PostgreSQL when it is the backend) spends per submission, against one hash's CPU time.
+    cpu = r["sustained"]["cpu"]
+    server_side = cpu["server_ms"] + (cpu["postgres_ms"] if r["backend"] == "postgres" else 0.0)
+    r["server_side_cpu_ms"] = server_side
+    r["cpu_non_hash_share"] = 1 - r["hash_only"]["hash_cpu_ms"] / server_side if server_side else 0.0
     db, b = r["db"], r["burst"]
     nothing_lost = (
         b["lost"] == 0
@@ -590,32 +665,34 @@ RESULTS_HEADER = (
 
 
 def detail_row(r: dict) -> str:
-    b, h, cpu = r["burst"], r["hash_only"], r["sustained"]["cpu"]
+    b, h, cpu, bg = r["burst"], r["hash_only"], r["sustained"]["cpu"], r["background_busy"]
     cells = [
         r["backend"],
         f"{h['solo_ms']:.0f} / {h['hash_ms']:.0f}",
         f"{r['server_ms_per_submission_per_worker']:.0f}",
-        f"{cpu['workers_ms']:.0f}",
-        f"{cpu['workers_ms'] - h['hash_ms']:.0f}",
-        f"{cpu['other_ms']:.0f}",
+        f"{cpu['server_ms']:.0f}",
+        f"{cpu['postgres_ms']:.0f}",
+        f"{100 * r['cpu_non_hash_share']:.0f}%",
         f"{cpu['client_ms']:.0f}",
-        f"{100 * cpu['machine_busy']:.0f}%",
+        f"{100 * cpu['other_share']:.0f}% / {100 * b['cpu']['other_share']:.0f}% / "
+        f"{100 * h['other_share']:.0f}%",
+        f"{100 * cpu['machine_busy']:.0f}% ({100 * bg['sustained']:.0f}%)",
         f"{r['single']['p50']:.0f} / {r['single']['p95']:.0f}",
         f"{b['rate']:.1f}",
-        f"{b['p50'] / 1000:.1f} / {b['p95'] / 1000:.1f} s",
+        f"{b['p50'] / 1000:.1f} / {b['p95'] / 1000:.1f}",
         f"{b['opened']} of {b['ok']}",
-        f"{r['db']['reports']} = {r['db']['answered_201']}"
-        if r["db"]["reports"] == r["db"]["answered_201"]
-        else f"{r['db']['reports']} ≠ {r['db']['answered_201']}",
+        f"{r['db']['reports']} of {r['db']['answered_201']}",
     ]
     return "| " + " | ".join(cells) + " |"
 
 
 DETAIL_HEADER = (
     "| backend | one hash ms (alone / 2 at once) | server ms per submission per worker "
-    "| worker CPU ms | of which not hash | DB + rest CPU ms | load generator CPU ms | machine busy "
-    "| 1 client p50 / p95 ms | burst/s | burst p50 / p95 | receipts opened | DB reports = 201s |\n"
-    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+    "| gunicorn CPU ms | PostgreSQL CPU ms | CPU non-hash share | load generator CPU ms "
+    "| other programs' share of the machine (sustained / burst / baseline) | machine busy (before) "
+    "| 1 client p50 / p95 ms | burst/s "
+    "| burst p50 / p95 s | burst receipts opened | DB reports of 201s |\n"
+    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
 )
 
 
@@ -641,9 +718,17 @@ def print_results(results: list[dict], machine: dict) -> None:
             f"[{verdict(t['non_hash'])} < {100 * TARGET_NON_HASH:.0f}%]"
         )
         print(
-            f"  CPU per submission workers {cpu['workers_ms']:.0f} ms (hash {h['hash_ms']:.0f}), "
-            f"DB + rest {cpu['other_ms']:.0f} ms, load generator {cpu['client_ms']:.0f} ms; "
-            f"machine {100 * cpu['machine_busy']:.0f}% busy"
+            f"  other programs     took {100 * cpu['other_share']:.0f}% of the machine in the sustained "
+            f"phase, {100 * b['cpu']['other_share']:.0f}% in the burst, {100 * h['other_share']:.0f}% "
+            f"in the baseline (attempts: sustained {fmt_attempts(s['attempts'])}, "
+            f"baseline {fmt_attempts(h['attempts'])})"
+        )
+        print(
+            f"  CPU per submission gunicorn {cpu['server_ms']:.0f} ms (one hash {h['hash_cpu_ms']:.0f}), "
+            f"PostgreSQL {cpu['postgres_ms']:.0f} ms, load generator {cpu['client_ms']:.0f} ms, "
+            f"other programs {cpu['other_ms']:.0f} ms; machine {100 * cpu['machine_busy']:.0f}% busy "
+            f"({100 * r['background_busy']['sustained']:.0f}% just before); "
+            f"CPU non-hash share {100 * r['cpu_non_hash_share']:.0f}%"
         )
         print(
             f"  burst              {b['ok']}/{b['count']} answered 201 in {b['seconds']:.1f} s "
@@ -665,6 +750,10 @@ def print_results(results: list[dict], machine: dict) -> None:
     print(RESULTS_HEADER)
     for r in results:
         print(results_row(r, "now", machine))
+
+
+def fmt_attempts(attempts: list[dict]) -> str:
+    return ", ".join(f"{a['rate']:.1f}/s at {100 * a['other_share']:.0f}%" for a in attempts)
 
 
 def fmt_mb(values: dict) -> str:

@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
 
-from ninja import Body, File, Router, Schema
+from ninja import Body, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import APIKeyHeader
 from pydantic import ConfigDict, Field
@@ -186,7 +186,9 @@ def create_report(request, payload: ReportIn = Body(..., example=EXAMPLE_REPORT)
         language=payload.language.value,
     )
     submitted = report_submit(draft=draft, channel=Channel.API)
-    return 201, {"registration_number": submitted.report.registration_number, "receipt": submitted.receipt}
+    return Status(
+        201, {"registration_number": submitted.report.registration_number, "receipt": submitted.receipt}
+    )
 
 
 @router.post(
@@ -197,7 +199,9 @@ def create_report(request, payload: ReportIn = Body(..., example=EXAMPLE_REPORT)
 )
 def add_files(request, files: list[UploadedFile] = File(...)):
     added = reporter_files_add(report=request.auth, files=[Upload(name=f.name, data=f.read()) for f in files])
-    return 201, [{"name": a.original_name, "content_type": a.content_type, "size": a.size} for a in added]
+    return Status(
+        201, [{"name": a.original_name, "content_type": a.content_type, "size": a.size} for a in added]
+    )
 
 
 @router.get(
@@ -210,7 +214,7 @@ def status(request):
     view = reporter_inbox(request.auth)
     return {
         "registration_number": view.report.registration_number,
-        "status": view.report.status,
+        "status": view.case.state,
         "status_text": view.status_text,
         "received_at": view.report.received_at,
         "deadlines": [
@@ -239,9 +243,12 @@ def status(request):
 )
 def add_message(request, payload: MessageIn = Body(..., example={"text": "The demand was repeated."})):
     message = reporter_message_add(report=request.auth, receipt=request.receipt, body=payload.text)
-    return 201, {
-        "direction": message.direction,
-        "created_at": message.created_at,
-        "body": message.body,
-        "files": [],
-    }
+    return Status(
+        201,
+        {
+            "direction": message.direction,
+            "created_at": message.created_at,
+            "body": message.body,
+            "files": [],
+        },
+    )

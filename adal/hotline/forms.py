@@ -185,3 +185,15 @@ class MessageForm(ServiceFormMixin, forms.Form):
     files = MultipleFileField(
         label=_("Add files"), required=False, help_text=_("Up to 5 files of 10 MB each.")
     )
+
+
+class AppealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("If you disagree with the answer, say why (you may appeal once)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
+
+
+class RatingForm(forms.Form):
+    rating = forms.TypedChoiceField(choices=[(n, n) for n in range(1, 6)], coerce=int)

@@ -36,10 +36,6 @@ class IdentityMode(models.TextChoices):
     OPEN = "open", _("Open")
 
 
-class Status(models.TextChoices):
-    REGISTERED = "registered", _("Registered")
-
-
 class RegistrationCounter(models.Model):
     """Per-year sequence behind the public registration numbers (AC-2026-000123)."""
 
@@ -65,9 +61,6 @@ class Report(models.Model):
     )
     identity_mode = models.CharField(_("identity"), max_length=12, choices=IdentityMode.choices)
     language = models.CharField(_("language"), max_length=5)
-    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.REGISTERED)
-    triage_due_at = models.DateTimeField(_("triage due"), db_index=True)
-    answer_due_at = models.DateTimeField(_("answer due"), db_index=True)
     # {"description", "occurred", "place", "persons": [...], "organisations": [...], "bribe_amount"}
     content = EncryptedJSONField()
     # {"name", "iin", "phone", "email"}; null for anonymous reports

@@ -11,10 +11,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from adal.cases.services import case_open, reporter_message_received
 from adal.core.audit import audit_record
 from adal.core.iin import parse_iin
 from adal.core.models import Territory, User
-from adal.core.workdays import calendar
 from adal.hotline.files import CheckedFile, check_file, remove_stored, store_encrypted
 from adal.hotline.models import (
     Attachment,
@@ -99,7 +99,6 @@ def report_submit(
     """Register a report whole, or raise ValidationError and leave nothing behind."""
     region, district, checked = _validate(draft, files, channel, registered_by)
     received_at = received_at or timezone.now()
-    cal = calendar()
     stored: list[str] = []
     try:
         stored = [store_encrypted(f.data) for f in checked]
@@ -109,8 +108,9 @@ def report_submit(
             try:
                 with transaction.atomic():
                     report = _create_report(
-                        draft, region, district, channel, registered_by, received_at, hashed, cal
+                        draft, region, district, channel, registered_by, received_at, hashed
                     )
+                    case_open(report=report)
                     _attach(report, None, checked, stored, received_at)
                     audit_record(
                         action="report.registered",
@@ -129,7 +129,7 @@ def report_submit(
         raise
 
 
-def _create_report(draft, region, district, channel, registered_by, received_at, hashed, cal) -> Report:
+def _create_report(draft, region, district, channel, registered_by, received_at, hashed) -> Report:
     return Report.objects.create(
         registration_number=_next_registration_number(received_at.year),
         receipt_hash=hashed,
@@ -140,8 +140,6 @@ def _create_report(draft, region, district, channel, registered_by, received_at,
         district=district,
         identity_mode=draft.identity_mode,
         language=draft.language,
-        triage_due_at=cal.deadline(received_at, settings.ADAL_TRIAGE_WORKING_DAYS),
-        answer_due_at=cal.deadline(received_at, settings.ADAL_ANSWER_WORKING_DAYS),
         content={
             "description": draft.description.strip(),
             "occurred": draft.occurred.strip(),
@@ -287,6 +285,7 @@ def reporter_message_add(
             report=report, direction=Message.Direction.FROM_REPORTER, created_at=now, body=body
         )
         _attach(report, message, checked, stored, now)
+        reporter_message_received(report=report)
         audit_record(
             action="report.reporter_message",
             actor_label="reporter",

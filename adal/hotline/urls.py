@@ -10,5 +10,7 @@ urlpatterns = [
     path("inbox/", views.inbox_login, name="inbox_login"),
     path("inbox/report/", views.inbox, name="inbox"),
     path("inbox/logout/", views.inbox_logout, name="inbox_logout"),
+    path("inbox/report/appeal/", views.inbox_appeal, name="inbox_appeal"),
+    path("inbox/report/rate/", views.inbox_rate, name="inbox_rate"),
     path("staff/reports/new/", views.staff_report_new, name="staff_report_new"),
 ]

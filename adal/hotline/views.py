@@ -1,3 +1,4 @@
+import contextlib
 import re
 
 from django.conf import settings
@@ -10,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from adal.cases.services import TransitionRefused, case_appeal, case_rate
 from adal.core.sealed import set_sealed_cookie, unseal
-from adal.hotline.forms import MessageForm, ReceiptForm, ReportForm, StaffReportForm
+from adal.hotline.forms import AppealForm, MessageForm, RatingForm, ReceiptForm, ReportForm, StaffReportForm
 from adal.hotline.models import Report
 from adal.hotline.receipts import receipt_format, receipt_normalise
 from adal.hotline.selectors import reporter_inbox
@@ -114,11 +116,25 @@ def inbox_login(request):
     return render(request, "hotline/inbox_login.html", {"form": form}, status=status)
 
 
+def _inbox_session(request) -> tuple[Report | None, str]:
+    session = unseal(request.COOKIES.get(INBOX_COOKIE), purpose="inbox")
+    report = session and Report.objects.select_related("region", "district").filter(pk=session["id"]).first()
+    return (report, session["r"]) if report else (None, "")
+
+
+def _render_inbox(request, report, *, form=None, appeal_form=None, status=200):
+    context = {
+        "view": reporter_inbox(report),
+        "form": form or MessageForm(),
+        "appeal_form": appeal_form or AppealForm(),
+    }
+    return render(request, "hotline/inbox.html", context, status=status)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def inbox(request):
-    session = unseal(request.COOKIES.get(INBOX_COOKIE), purpose="inbox")
-    report = session and Report.objects.select_related("region", "district").filter(pk=session["id"]).first()
+    report, receipt = _inbox_session(request)
     if not report:
         return redirect("hotline:inbox_login")
     form = MessageForm(request.POST or None, request.FILES or None)
@@ -126,7 +142,7 @@ def inbox(request):
         try:
             reporter_message_add(
                 report=report,
-                receipt=session["r"],
+                receipt=receipt,
                 body=form.cleaned_data["body"],
                 files=form.uploaded_files(),
             )
@@ -134,12 +150,35 @@ def inbox(request):
             form.add_service_errors(e.message_dict)
         else:
             return redirect("hotline:inbox")
-    return render(
-        request,
-        "hotline/inbox.html",
-        {"view": reporter_inbox(report), "form": form},
-        status=400 if form.errors else 200,
-    )
+    return _render_inbox(request, report, form=form, status=400 if form.errors else 200)
+
+
+@require_POST
+def inbox_appeal(request):
+    report, _receipt = _inbox_session(request)
+    if not report:
+        return redirect("hotline:inbox_login")
+    form = AppealForm(request.POST)
+    if form.is_valid():
+        try:
+            case_appeal(case=report.case, reason=form.cleaned_data["reason"])
+        except TransitionRefused as e:
+            form.add_error("reason", str(e))
+        else:
+            return redirect("hotline:inbox")
+    return _render_inbox(request, report, appeal_form=form, status=400)
+
+
+@require_POST
+def inbox_rate(request):
+    report, _receipt = _inbox_session(request)
+    if not report:
+        return redirect("hotline:inbox_login")
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        with contextlib.suppress(TransitionRefused):  # the page shows the case as it is
+            case_rate(case=report.case, rating=form.cleaned_data["rating"])
+    return redirect("hotline:inbox")
 
 
 @require_POST

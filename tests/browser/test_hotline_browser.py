@@ -32,7 +32,12 @@ def url(path: str) -> re.Pattern:
 def switch_language(page: Page, code: str) -> None:
     """Click the header's switch: it posts to /i18n/setlang/ and comes back to the same page."""
     path = re.sub(r"^https?://[^/]+", "", page.url)
-    page.locator(f'form.lang-switch button[name="language"][value="{code}"]').click()
+    with page.expect_response(lambda r: r.request.method == "POST" and "/i18n/setlang/" in r.url) as answer:
+        page.locator(f'form.lang-switch button[name="language"][value="{code}"]').click()
+    assert answer.value.status == 302, (
+        f"/i18n/setlang/ answered {answer.value.status}; a 403 means CSRF refused the browser's POST "
+        f"(Origin: {answer.value.request.header_value('origin')!r})"
+    )
     expect(page.locator("html")).to_have_attribute("lang", code)
     expect(page).to_have_url(url(path))
     expect(page.locator(f'form.lang-switch button[value="{code}"]')).to_have_attribute("aria-current", "true")
@@ -47,8 +52,17 @@ def open_report_form(page: Page, language: str) -> None:
     switch_language(page, language)
 
 
-def fill_report(page: Page, *, category: str, region: str, district: str = "", description: str,
-                identity: str = "anonymous", files: list | None = None, **identity_fields: str) -> None:
+def fill_report(
+    page: Page,
+    *,
+    category: str,
+    region: str,
+    district: str = "",
+    description: str,
+    identity: str = "anonymous",
+    files: list | None = None,
+    **identity_fields: str,
+) -> None:
     page.locator('select[name="category"]').select_option(category)
     page.locator('select[name="region"]').select_option(region)
     if district:
@@ -85,9 +99,13 @@ def test_a_russian_speaker_reports_downloads_the_slip_and_writes_in_the_inbox(pa
     evidence.write_bytes(PDF)
     open_report_form(page, "ru")
     fill_report(
-        page, category="bribery", region="750000000", district="751110000",
+        page,
+        category="bribery",
+        region="750000000",
+        district="751110000",
         description="Инспектор потребовал 100 000 тенге, чтобы не составлять протокол.",
-        identity="anonymous", files=[evidence],
+        identity="anonymous",
+        files=[evidence],
     )
     number, receipt = submit_and_read_slip(page)
     expect(page.locator("html")).to_have_attribute("lang", "ru")
@@ -135,10 +153,19 @@ def test_a_russian_speaker_reports_downloads_the_slip_and_writes_in_the_inbox(pa
 
 def test_a_kazakh_speaker_reports_confidentially_and_opens_the_inbox(page: Page):
     open_report_form(page, "kk")
+    # report.js shows the identity fields only for a confidential or open report.
+    expect(page.locator(".identity-details")).to_be_hidden()
+    page.locator('input[name="identity_mode"][value="confidential"]').check()
+    expect(page.locator(".identity-details")).to_be_visible()
     fill_report(
-        page, category="education", region="150000000",
+        page,
+        category="education",
+        region="150000000",
         description="Мектеп директоры баланы бірінші сыныпқа қабылдау үшін 50 000 теңге талап етеді.",
-        identity="confidential", name="Асанов Болат Серікұлы", iin="850612350456", phone="+7 701 234 56 78",
+        identity="confidential",
+        name="Асанов Болат Серікұлы",
+        iin="850612350456",
+        phone="+7 701 234 56 78",
     )
     number, receipt = submit_and_read_slip(page)
     expect(page.locator("html")).to_have_attribute("lang", "kk")
@@ -163,7 +190,7 @@ def test_a_wrong_receipt_opens_no_inbox(page: Page, draft):
     page.locator('input[name="receipt"]').fill("1111 2222 3333 4444")
     with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/inbox/")) as answer:
         page.locator(FORM_SUBMIT).click()
-    assert answer.value.status == 401
+    assert answer.value.status == 401, f"the wrong receipt was answered with {answer.value.status}"
     expect(page).to_have_url(url("/inbox/"))
     expect(page.locator("#id_receipt_error")).to_be_visible()
     expect(page.locator("#id_receipt_error li")).to_have_count(1)

@@ -53,9 +53,12 @@ def test_an_anonymous_report_has_no_identity(db, draft):
     assert Report.objects.get(pk=report.pk).identity is None
 
 
-def test_the_deadlines_follow_the_working_day_calendar(db, draft):
+def test_a_report_becomes_a_case_with_its_clocks(db, draft):
     report = report_submit(draft=draft()).report
-    assert report.triage_due_at < report.answer_due_at
+    case = report.case
+    assert case.state == "registered" and case.unit is None
+    assert case.triage_due_at < case.answer_due_at
+    assert case.due_at == case.triage_due_at
 
 
 def test_registration_is_audited_without_content(db, draft):

@@ -1,0 +1,254 @@
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from adal.core.fields import EncryptedTextField
+from adal.core.models import Territory, Unit, User
+from adal.hotline.models import Category, Channel, Report
+
+
+class State(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    TRIAGE = "triage", _("Triage")
+    ACCEPTED = "accepted", _("Accepted")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_REVIEW = "in_review", _("In review")
+    DECIDED = "decided", _("Decided")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+    REDIRECTED = "redirected", _("Redirected to a competent authority")
+    MERGED = "merged", _("Merged into another case")
+    LEFT_WITHOUT_CONSIDERATION = "left_without_consideration", _("Left without consideration")
+    REOPENED = "reopened", _("Reopened on appeal")
+
+
+# States in which a deadline runs and a case can become overdue.
+OPEN_STATES = frozenset(
+    {
+        State.REGISTERED,
+        State.TRIAGE,
+        State.ACCEPTED,
+        State.ASSIGNED,
+        State.IN_REVIEW,
+        State.DECIDED,
+        State.REOPENED,
+    }
+)
+TRIAGE_STATES = frozenset({State.REGISTERED, State.TRIAGE})
+
+
+class Outcome(models.TextChoices):
+    SUBSTANTIATED = "substantiated", _("Substantiated")
+    PARTLY = "partly", _("Partly substantiated")
+    NOT_SUBSTANTIATED = "not_substantiated", _("Not substantiated")
+    NOT_CONFIRMED = "not_confirmed", _("Not confirmed")
+
+
+class MeasureKind(models.TextChoices):
+    LAW_ENFORCEMENT = "law_enforcement", _("Referral to law enforcement")
+    DISCIPLINARY = "disciplinary", _("Disciplinary proceedings")
+    RECOMMENDATION = "recommendation", _("Recommendation to a state body")
+    COUNCIL_AGENDA = "council_agenda", _("Agenda item for a council")
+    LEGISLATIVE = "legislative", _("Legislative proposal")
+
+
+class ResponsePolicy(models.Model):
+    """The clocks of one legal regime, as data: Kazakhstan's preset, the EU Directive's, or others."""
+
+    class DayKind(models.TextChoices):
+        WORKING = "working", _("Working days")
+        CALENDAR = "calendar", _("Calendar days")
+
+    code = models.SlugField(_("code"), unique=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    day_kind = models.CharField(_("days are counted as"), max_length=10, choices=DayKind.choices)
+    triage_days = models.PositiveSmallIntegerField(_("triage or acknowledgement within (days)"))
+    forward_days = models.PositiveSmallIntegerField(_("forwarding to a competent body within (days)"))
+    answer_days = models.PositiveSmallIntegerField(_("answer within (days)"), null=True, blank=True)
+    answer_months = models.PositiveSmallIntegerField(_("answer within (months)"), null=True, blank=True)
+    extension_total_months = models.PositiveSmallIntegerField(
+        _("one extension up to (months from registration)"), null=True, blank=True
+    )
+    extension_notice_days = models.PositiveSmallIntegerField(
+        _("reporter told of an extension within (days)"), default=3
+    )
+    remind_before_days = models.PositiveSmallIntegerField(
+        _("remind before a deadline (working days)"), default=2
+    )
+    very_overdue_days = models.PositiveSmallIntegerField(_("very overdue after (working days)"), default=5)
+    close_after_days = models.PositiveSmallIntegerField(
+        _("close an answered case after (working days)"), default=10
+    )
+    allows_leave_without_consideration = models.BooleanField(
+        _("may leave a report without consideration"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("response policy")
+        verbose_name_plural = _("response policies")
+
+    def __str__(self):
+        lang = (get_language() or "ru")[:2]
+        return getattr(self, f"name_{lang}", None) or self.name_ru
+
+
+class ChannelPolicy(models.Model):
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, unique=True)
+    policy = models.ForeignKey(ResponsePolicy, models.PROTECT, verbose_name=_("policy"))
+
+    class Meta:
+        verbose_name = _("channel policy")
+        verbose_name_plural = _("channel policies")
+
+    def __str__(self):
+        return f"{self.get_channel_display()}: {self.policy}"
+
+
+class RoutingRule(models.Model):
+    """(region, category) → responsible unit; a blank region or category matches any.
+    The most specific rule wins; the rule with both blank is the default."""
+
+    region = models.ForeignKey(
+        Territory,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("region"),
+        limit_choices_to={"kind__in": ["region", "city"]},
+    )
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices, blank=True)
+    unit = models.ForeignKey(Unit, models.PROTECT, verbose_name=_("responsible unit"))
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "category"], name="routing_rule_unique", nulls_distinct=False
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.region or '*'} / {self.get_category_display() or '*'} → {self.unit}"
+
+
+class Case(models.Model):
+    report = models.OneToOneField(Report, models.PROTECT, related_name="case")
+    state = models.CharField(_("state"), max_length=30, choices=State.choices, default=State.REGISTERED)
+    version = models.PositiveIntegerField(default=0)
+    # Null until triage routes the case: it then waits at the reception of the central unit.
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("unit")
+    )
+    assignee = models.ForeignKey(
+        User, models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("officer")
+    )
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices)
+    region = models.ForeignKey(Territory, models.PROTECT, related_name="+", verbose_name=_("region"))
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    concerns_corruption = models.BooleanField(_("concerns corruption"), null=True)
+    involves_official = models.BooleanField(_("a party member or official is involved"), null=True)
+    policy = models.ForeignKey(ResponsePolicy, models.PROTECT, verbose_name=_("policy"))
+    registered_at = models.DateTimeField(_("registered"))
+    triage_due_at = models.DateTimeField(_("triage due"))
+    answer_due_at = models.DateTimeField(_("answer due"))
+    # The deadline that matters in the current state (for an answered case: when it closes by itself);
+    # kept after a case ends, for sorting.
+    due_at = models.DateTimeField(_("due"))
+    remind_at = models.DateTimeField(null=True, blank=True)
+    escalate_at = models.DateTimeField(null=True, blank=True)  # when an overdue case becomes very overdue
+    overdue_level = models.PositiveSmallIntegerField(default=0)  # 0 on time, 1 overdue, 2 very overdue
+    extended_at = models.DateTimeField(_("extended"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="merged_cases"
+    )
+    redirected_to = models.CharField(_("redirected to"), max_length=255, blank=True)
+    reporter_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    appealed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["unit", "state", "due_at", "id"], name="case_queue"),
+            models.Index(fields=["assignee", "state", "due_at", "id"], name="case_officer_queue"),
+            models.Index(fields=["state", "due_at"], name="case_sweep"),
+            models.Index(fields=["remind_at"], name="case_remind"),
+            models.Index(fields=["escalate_at"], name="case_escalate"),
+            models.Index(fields=["registered_at"], name="case_registered"),
+        ]
+
+    def __str__(self):
+        return self.report.registration_number
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class CaseEvent(models.Model):
+    case = models.ForeignKey(Case, models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    actor_label = models.CharField(max_length=150)
+    kind = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=30, blank=True)
+    to_state = models.CharField(max_length=30, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    note = EncryptedTextField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self):
+        return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d}"
+
+
+class Measure(models.Model):
+    """A measure decided on a case; later issues link councils' agenda items and disciplinary
+    proceedings to it."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="measures")
+    kind = models.CharField(_("measure"), max_length=20, choices=MeasureKind.choices)
+    details = models.CharField(_("details"), max_length=500, blank=True)
+    created_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.case_id}: {self.get_kind_display()}"
+
+
+class StateBodyRequest(models.Model):
+    case = models.ForeignKey(Case, models.CASCADE, related_name="requests")
+    addressee = models.CharField(_("state body"), max_length=255)
+    question = EncryptedTextField()
+    sent_at = models.DateTimeField()
+    due_at = models.DateTimeField(_("answer due"))
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = EncryptedTextField(null=True, blank=True)
+    sent_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["sent_at"]
+
+    def __str__(self):
+        return f"{self.case_id} → {self.addressee}"
+
+
+class CaseLink(models.Model):
+    case = models.ForeignKey(Case, models.CASCADE, related_name="links")
+    other = models.ForeignKey(Case, models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "other"], name="case_link_unique")]
+
+    def __str__(self):
+        return f"{self.case_id} ↔ {self.other_id}"

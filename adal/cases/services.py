@@ -1,0 +1,750 @@
+"""The response algorithm: one service per transition, each checked against the transition table
+and the actor's role and scope, done as a conditional UPDATE, and recorded as a CaseEvent and an
+audit entry in the same transaction."""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from adal.cases.clocks import Clock, end_of_day
+from adal.cases.models import (
+    OPEN_STATES,
+    TRIAGE_STATES,
+    Case,
+    CaseEvent,
+    CaseLink,
+    ChannelPolicy,
+    Measure,
+    MeasureKind,
+    Outcome,
+    ResponsePolicy,
+    RoutingRule,
+    State,
+    StateBodyRequest,
+)
+from adal.cases.notifications import notify_case_staff, notify_reporter_by_email
+from adal.core.audit import audit_record
+from adal.core.models import Role, Territory, Unit, User
+from adal.core.workdays import calendar
+from adal.hotline.models import Category, Channel, Message, Report
+
+TRIAGE_ROLES = frozenset({Role.OPERATOR, Role.UNIT_HEAD, Role.ADMINISTRATOR})
+HEAD_ROLES = frozenset({Role.UNIT_HEAD, Role.ADMINISTRATOR})
+OFFICER_ROLES = frozenset({Role.CASE_OFFICER, Role.UNIT_HEAD, Role.ADMINISTRATOR})
+REPORTER = "reporter"
+SYSTEM = "system"
+
+
+class TransitionRefused(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Rule:
+    from_states: frozenset
+    to_state: str | None  # None: the state stays, the case changes
+    roles: frozenset
+    label: object
+    assignee_only: bool = False  # an officer acts only on their own cases; heads act on any in scope
+
+
+RULES: dict[str, Rule] = {
+    "triage_start": Rule(
+        frozenset({State.REGISTERED}), State.TRIAGE, TRIAGE_ROLES, gettext_lazy("Start triage")
+    ),
+    "accept": Rule(TRIAGE_STATES, State.ACCEPTED, TRIAGE_ROLES, gettext_lazy("Accept")),
+    "redirect": Rule(
+        TRIAGE_STATES, State.REDIRECTED, TRIAGE_ROLES, gettext_lazy("Redirect to a competent authority")
+    ),
+    "merge": Rule(TRIAGE_STATES, State.MERGED, TRIAGE_ROLES, gettext_lazy("Merge into another case")),
+    "leave": Rule(
+        TRIAGE_STATES,
+        State.LEFT_WITHOUT_CONSIDERATION,
+        TRIAGE_ROLES,
+        gettext_lazy("Leave without consideration"),
+    ),
+    "assign": Rule(
+        frozenset({State.ACCEPTED, State.ASSIGNED, State.REOPENED}),
+        State.ASSIGNED,
+        HEAD_ROLES,
+        gettext_lazy("Assign an officer"),
+    ),
+    "reroute": Rule(
+        frozenset({State.ACCEPTED, State.ASSIGNED, State.REOPENED}),
+        State.ACCEPTED,
+        HEAD_ROLES,
+        gettext_lazy("Re-route to another unit"),
+    ),
+    "review_start": Rule(
+        frozenset({State.ASSIGNED}),
+        State.IN_REVIEW,
+        OFFICER_ROLES,
+        gettext_lazy("Start the review"),
+        assignee_only=True,
+    ),
+    "decide": Rule(
+        frozenset({State.IN_REVIEW}), State.DECIDED, OFFICER_ROLES, gettext_lazy("Decide"), assignee_only=True
+    ),
+    "answer": Rule(
+        frozenset({State.DECIDED}),
+        State.ANSWERED,
+        OFFICER_ROLES,
+        gettext_lazy("Answer the reporter"),
+        assignee_only=True,
+    ),
+    "close": Rule(
+        frozenset({State.ANSWERED}), State.CLOSED, OFFICER_ROLES, gettext_lazy("Close"), assignee_only=True
+    ),
+    "extend": Rule(
+        frozenset({State.ACCEPTED, State.ASSIGNED, State.IN_REVIEW, State.DECIDED, State.REOPENED}),
+        None,
+        HEAD_ROLES,
+        gettext_lazy("Extend the deadline"),
+    ),
+    "appeal": Rule(
+        frozenset({State.ANSWERED, State.CLOSED}), State.REOPENED, frozenset(), gettext_lazy("Appeal")
+    ),
+}
+
+# Work on an open case that changes no state: notes, requests to state bodies, links, clarifications.
+REVIEW_STATES = frozenset({State.ACCEPTED, State.ASSIGNED, State.IN_REVIEW, State.DECIDED, State.REOPENED})
+
+
+# ---------------------------------------------------------------- scope and permission
+
+
+def in_scope(user: User, case: Case) -> bool:
+    """Whether the case belongs to the user's unit or a unit below it."""
+    if user.unit is None:
+        return user.is_superuser
+    if case.unit_id is None:  # waiting at reception: the central unit's business
+        return user.unit.parent_id is None
+    return case.unit.path.startswith(user.unit.path)
+
+
+def scope_filter(user: User) -> Q:
+    if user.unit is None:
+        return Q() if user.is_superuser else Q(pk__in=[])
+    q = Q(unit__path__startswith=user.unit.path)
+    if user.unit.parent_id is None:
+        q |= Q(unit__isnull=True)
+    return q
+
+
+def effective_role(user: User) -> str:
+    return Role.ADMINISTRATOR if user.is_superuser else user.role
+
+
+def may(user: User, case: Case, action: str) -> bool:
+    rule = RULES[action]
+    if case.state not in rule.from_states or not in_scope(user, case):
+        return False
+    role = effective_role(user)
+    if role not in rule.roles:
+        return False
+    return not (rule.assignee_only and role == Role.CASE_OFFICER and case.assignee_id != user.pk)
+
+
+def may_work_on(user: User, case: Case) -> bool:
+    """Notes, requests, links and clarifications: the assignee, or a head in scope, while the case is open."""
+    if case.state not in REVIEW_STATES or not in_scope(user, case):
+        return False
+    role = effective_role(user)
+    return role in HEAD_ROLES or (role == Role.CASE_OFFICER and case.assignee_id == user.pk)
+
+
+def allowed_actions(user: User, case: Case) -> list[str]:
+    actions = [a for a in RULES if a != "appeal" and may(user, case, a)]
+    if "extend" in actions and (case.extended_at or not case.policy.extension_total_months):
+        actions.remove("extend")
+    if "leave" in actions and not case.policy.allows_leave_without_consideration:
+        actions.remove("leave")
+    return actions
+
+
+# ---------------------------------------------------------------- the transition
+
+
+def _transition(
+    *,
+    case: Case,
+    action: str,
+    by: User | None,
+    changes: dict | None = None,
+    data: dict | None = None,
+    note: str | None = None,
+    also: Callable[[Case], None] | None = None,
+    actor_label: str | None = None,
+) -> Case:
+    rule = RULES[action]
+    if case.state not in rule.from_states:
+        raise TransitionRefused(
+            _("“%(action)s” is not possible while the case is “%(state)s”.")
+            % {"action": rule.label, "state": case.get_state_display()}
+        )
+    if by is not None and not may(by, case, action):
+        raise TransitionRefused(_("You may not do “%(action)s” on this case.") % {"action": rule.label})
+    to_state = rule.to_state or case.state
+    now = timezone.now()
+    changes = {**(changes or {}), **_clock_changes(case, to_state, now, changes or {})}
+    with transaction.atomic():
+        updated = Case.objects.filter(pk=case.pk, state=case.state, version=case.version).update(
+            state=to_state, version=F("version") + 1, updated_at=now, **changes
+        )
+        if not updated:
+            raise TransitionRefused(_("Someone changed this case in the meantime. Reload it and try again."))
+        from_state = case.state
+        case.refresh_from_db()
+        _event(
+            case,
+            by,
+            action,
+            from_state=from_state,
+            to_state=to_state,
+            data=data,
+            note=note,
+            at=now,
+            actor_label=actor_label,
+        )
+        if also is not None:
+            also(case)
+    return case
+
+
+def _event(case, by, kind, *, from_state="", to_state="", data=None, note=None, at=None, actor_label=None):
+    at = at or timezone.now()
+    label = actor_label or (by.get_username() if by else SYSTEM)
+    CaseEvent.objects.create(
+        case=case,
+        at=at,
+        actor=by,
+        actor_label=label,
+        kind=kind,
+        from_state=from_state,
+        to_state=to_state,
+        data=data or {},
+        note=note,
+    )
+    audit_record(
+        action=f"case.{kind}",
+        actor=by,
+        actor_label=label,
+        target=case,
+        data={"from": from_state, "to": to_state, **(data or {})},
+    )
+
+
+def _clock_changes(case: Case, to_state: str, now: dt.datetime, changes: dict) -> dict:
+    """The deadline that applies in the new state, with its reminder and escalation moments."""
+    clock = Clock.of(case.policy, calendar())
+    answer_due = changes.get("answer_due_at", case.answer_due_at)
+    if to_state in TRIAGE_STATES:
+        due = case.triage_due_at
+    elif to_state in OPEN_STATES:
+        due = answer_due
+    elif to_state == State.ANSWERED:
+        return {"due_at": clock.close_at(now), "remind_at": None, "escalate_at": None, "overdue_level": 0}
+    else:
+        return {"remind_at": None, "escalate_at": None}
+    if due == case.due_at and "answer_due_at" not in changes:
+        return {}
+    return {
+        "due_at": due,
+        "remind_at": clock.remind_at(due),
+        "escalate_at": clock.escalate_at(due),
+        "overdue_level": 0,
+    }
+
+
+def _tell_reporter(case: Case, text: str, by: User | None = None) -> Message:
+    message = Message.objects.create(
+        report=case.report,
+        direction=Message.Direction.TO_REPORTER,
+        created_at=timezone.now(),
+        body=text,
+        author=by,
+    )
+    notify_reporter_by_email(case)
+    return message
+
+
+def _in_reporter_language(case: Case, fn):
+    with translation.override(case.report.language):
+        return fn()
+
+
+# ---------------------------------------------------------------- opening a case
+
+
+def policy_for_channel(channel: str) -> ResponsePolicy:
+    link = ChannelPolicy.objects.select_related("policy").filter(channel=channel).first()
+    return link.policy if link else ResponsePolicy.objects.get(code="kz")
+
+
+def case_open(*, report: Report) -> Case:
+    """A report becomes a case. Runs inside the report's own transaction."""
+    policy = policy_for_channel(report.channel)
+    clock = Clock.of(policy, calendar())
+    triage_due = clock.triage_due(report.received_at)
+    case = Case.objects.create(
+        report=report,
+        state=State.REGISTERED,
+        category=report.category,
+        region=report.region,
+        channel=report.channel,
+        policy=policy,
+        registered_at=report.received_at,
+        triage_due_at=triage_due,
+        answer_due_at=clock.answer_due(report.received_at),
+        due_at=triage_due,
+        remind_at=clock.remind_at(triage_due),
+        escalate_at=clock.escalate_at(triage_due),
+    )
+    CaseEvent.objects.create(
+        case=case,
+        at=report.received_at,
+        actor=report.registered_by,
+        actor_label=report.registered_by.get_username() if report.registered_by else REPORTER,
+        kind="registered",
+        to_state=State.REGISTERED,
+        data={"channel": report.channel},
+    )
+    return case
+
+
+# ---------------------------------------------------------------- triage
+
+
+def case_triage_start(*, case: Case, by: User) -> Case:
+    return _transition(case=case, action="triage_start", by=by)
+
+
+def route(*, region: Territory, category: str) -> Unit:
+    """The most specific routing rule: region and category, then region, then category, then the default."""
+    rules = RoutingRule.objects.select_related("unit").filter(
+        Q(region=region) | Q(region__isnull=True), Q(category=category) | Q(category="")
+    )
+    best = max(rules, key=lambda r: (r.region_id is not None, r.category != ""), default=None)
+    if best is None:
+        raise TransitionRefused(
+            _("No routing rule applies and there is no default unit: ask an administrator.")
+        )
+    return best.unit
+
+
+def case_accept(
+    *,
+    case: Case,
+    by: User,
+    category: str | None = None,
+    region: Territory | None = None,
+    concerns_corruption: bool = True,
+    involves_official: bool = False,
+) -> Case:
+    category = category or case.category
+    if category not in Category.values:
+        raise TransitionRefused(_("Choose a category from the list."))
+    region = region or case.region
+    unit = route(region=region, category=category)
+    data = {
+        "category": category,
+        "region": region.kato,
+        "unit": unit.pk,
+        "concerns_corruption": concerns_corruption,
+        "involves_official": involves_official,
+    }
+    case = _transition(
+        case=case,
+        action="accept",
+        by=by,
+        data=data,
+        changes={
+            "category": category,
+            "region": region,
+            "unit": unit,
+            "concerns_corruption": concerns_corruption,
+            "involves_official": involves_official,
+        },
+    )
+    notify_case_staff(case, kind="routed")
+    return case
+
+
+def case_redirect(*, case: Case, by: User, authority: str, reason: str) -> Case:
+    authority, reason = authority.strip(), reason.strip()
+    if not authority or not reason:
+        raise TransitionRefused(_("Name the competent authority and give the reason."))
+
+    def notice(c):
+        _tell_reporter(
+            c,
+            _in_reporter_language(
+                c,
+                lambda: render_to_string(
+                    "cases/answers/redirected.txt", {"case": c, "authority": authority, "reason": reason}
+                ),
+            ),
+            by,
+        )
+
+    return _transition(
+        case=case,
+        action="redirect",
+        by=by,
+        changes={"redirected_to": authority},
+        data={"authority": authority},
+        note=reason,
+        also=notice,
+    )
+
+
+def case_merge(*, case: Case, by: User, into: Case) -> Case:
+    if into.pk == case.pk or into.state == State.MERGED:
+        raise TransitionRefused(_("Choose another case that has not itself been merged."))
+
+    def notice(c):
+        _tell_reporter(
+            c, _in_reporter_language(c, lambda: render_to_string("cases/answers/merged.txt", {"case": c})), by
+        )
+
+    return _transition(
+        case=case,
+        action="merge",
+        by=by,
+        changes={"merged_into": into},
+        data={"into": into.report.registration_number},
+        also=notice,
+    )
+
+
+def case_leave(*, case: Case, by: User, reason: str) -> Case:
+    if not case.policy.allows_leave_without_consideration:
+        raise TransitionRefused(
+            _("The policy of this channel does not allow leaving a report without consideration.")
+        )
+    if not reason.strip():
+        raise TransitionRefused(_("Give the reason: the reporter will see it."))
+
+    def notice(c):
+        _tell_reporter(
+            c,
+            _in_reporter_language(
+                c,
+                lambda: render_to_string(
+                    "cases/answers/left_without_consideration.txt", {"case": c, "reason": reason.strip()}
+                ),
+            ),
+            by,
+        )
+
+    return _transition(case=case, action="leave", by=by, note=reason.strip(), also=notice)
+
+
+# ---------------------------------------------------------------- assignment and routing
+
+
+def officers_for(case: Case):
+    return User.objects.filter(
+        is_active=True, role__in=[Role.CASE_OFFICER, Role.UNIT_HEAD], unit__path__startswith=case.unit.path
+    ).order_by("last_name", "username")
+
+
+def case_assign(*, case: Case, by: User, officer: User) -> Case:
+    if case.unit_id is None or not officers_for(case).filter(pk=officer.pk).exists():
+        raise TransitionRefused(_("Choose an officer of the unit responsible for this case."))
+    case = _transition(
+        case=case,
+        action="assign",
+        by=by,
+        changes={"assignee": officer},
+        data={"officer": officer.get_username()},
+    )
+    notify_case_staff(case, kind="assigned")
+    return case
+
+
+def case_reroute(*, case: Case, by: User, unit: Unit, reason: str = "") -> Case:
+    if unit.pk == case.unit_id:
+        raise TransitionRefused(_("The case is already with this unit."))
+    case = _transition(
+        case=case,
+        action="reroute",
+        by=by,
+        changes={"unit": unit, "assignee": None},
+        data={"from_unit": case.unit_id, "unit": unit.pk},
+        note=reason or None,
+    )
+    notify_case_staff(case, kind="routed")
+    return case
+
+
+# ---------------------------------------------------------------- review
+
+
+def case_review_start(*, case: Case, by: User) -> Case:
+    return _transition(case=case, action="review_start", by=by)
+
+
+def _work(case: Case, by: User, kind: str, *, data=None, note=None, fn=None):
+    if not may_work_on(by, case):
+        raise TransitionRefused(_("Only the assigned officer or a unit head may work on this case now."))
+    with transaction.atomic():
+        result = fn() if fn else None
+        _event(case, by, kind, data=data, note=note)
+    return result
+
+
+def case_note_add(*, case: Case, by: User, text: str) -> None:
+    if not text.strip():
+        raise TransitionRefused(_("Write the note."))
+    _work(case, by, "note", note=text.strip())
+
+
+def case_request_send(
+    *, case: Case, by: User, addressee: str, question: str, due_days: int = 10
+) -> StateBodyRequest:
+    if not addressee.strip() or not question.strip():
+        raise TransitionRefused(_("Name the state body and write the request."))
+    if not 1 <= due_days <= 60:
+        raise TransitionRefused(_("The answer may be due in 1 to 60 working days."))
+    now = timezone.now()
+    due = calendar().deadline(now, due_days)
+    return _work(
+        case,
+        by,
+        "request_sent",
+        data={"addressee": addressee.strip(), "due_at": due.isoformat()},
+        fn=lambda: StateBodyRequest.objects.create(
+            case=case,
+            addressee=addressee.strip(),
+            question=question.strip(),
+            sent_at=now,
+            due_at=due,
+            sent_by=by,
+        ),
+    )
+
+
+def case_request_answer(*, request: StateBodyRequest, by: User, answer: str) -> StateBodyRequest:
+    if request.answered_at:
+        raise TransitionRefused(_("This request already has its answer."))
+    if not answer.strip():
+        raise TransitionRefused(_("Write the answer received."))
+
+    def record():
+        request.answer, request.answered_at = answer.strip(), timezone.now()
+        request.save(update_fields=["answer", "answered_at"])
+        return request
+
+    return _work(request.case, by, "request_answered", data={"addressee": request.addressee}, fn=record)
+
+
+def case_link(*, case: Case, by: User, other: Case) -> None:
+    if other.pk == case.pk:
+        raise TransitionRefused(_("A case cannot be linked to itself."))
+    _work(
+        case,
+        by,
+        "linked",
+        data={"other": other.report.registration_number},
+        fn=lambda: CaseLink.objects.get_or_create(
+            case=case, other=other, defaults={"created_at": timezone.now()}
+        ),
+    )
+
+
+def case_clarification_request(*, case: Case, by: User, text: str) -> None:
+    if not text.strip():
+        raise TransitionRefused(_("Write what the reporter should clarify."))
+    _work(case, by, "clarification_requested", fn=lambda: _tell_reporter(case, text.strip(), by))
+
+
+# ---------------------------------------------------------------- decision, answer, closing
+
+
+def case_decide(
+    *, case: Case, by: User, outcome: str, measures: list[tuple[str, str]], findings: str
+) -> Case:
+    if outcome not in Outcome.values:
+        raise TransitionRefused(_("Choose the outcome."))
+    if any(kind not in MeasureKind.values for kind, _details in measures):
+        raise TransitionRefused(_("Choose measures from the list."))
+    if not findings.strip():
+        raise TransitionRefused(_("Write the findings: they go into the answer to the reporter."))
+    now = timezone.now()
+
+    def record(c):
+        Measure.objects.bulk_create(
+            Measure(case=c, kind=k, details=d.strip(), created_at=now) for k, d in measures
+        )
+
+    return _transition(
+        case=case,
+        action="decide",
+        by=by,
+        changes={"outcome": outcome, "decided_at": now},
+        data={"outcome": outcome, "measures": [k for k, _d in measures]},
+        note=findings.strip(),
+        also=record,
+    )
+
+
+def answer_text(case: Case, findings: str) -> str:
+    """The answer from the outcome's template, in the reporter's language."""
+    measures = [m.get_kind_display for m in case.measures.all()]
+    return _in_reporter_language(
+        case,
+        lambda: render_to_string(
+            f"cases/answers/{case.outcome}.txt",
+            {"case": case, "findings": findings, "measures": [str(m()) for m in measures]},
+        ).strip(),
+    )
+
+
+def case_answer(*, case: Case, by: User, findings: str) -> Case:
+    if not findings.strip():
+        raise TransitionRefused(_("Write the answer."))
+    text = answer_text(case, findings.strip())
+    return _transition(
+        case=case,
+        action="answer",
+        by=by,
+        changes={"answered_at": timezone.now()},
+        also=lambda c: _tell_reporter(c, text, by),
+    )
+
+
+def case_close(*, case: Case, by: User | None) -> Case:
+    return _transition(case=case, action="close", by=by, changes={"closed_at": timezone.now()})
+
+
+def case_extend(*, case: Case, by: User, until: dt.date, reason: str) -> Case:
+    clock = Clock.of(case.policy, calendar())
+    limit = clock.extension_limit(case.registered_at)
+    if case.extended_at or limit is None:
+        raise TransitionRefused(_("The deadline of this case cannot be extended again."))
+    if not reason.strip():
+        raise TransitionRefused(_("Give the reason for the extension: the reporter will see it."))
+    new_due = end_of_day(until)
+    if not case.answer_due_at < new_due <= limit:
+        raise TransitionRefused(
+            _("The new deadline must be after the current one and no later than %(limit)s.")
+            % {"limit": limit.date().isoformat()}
+        )
+
+    def notice(c):
+        _tell_reporter(
+            c,
+            _in_reporter_language(
+                c,
+                lambda: render_to_string("cases/answers/extended.txt", {"case": c, "reason": reason.strip()}),
+            ),
+            by,
+        )
+
+    return _transition(
+        case=case,
+        action="extend",
+        by=by,
+        changes={"answer_due_at": new_due, "extended_at": timezone.now()},
+        data={"until": new_due.date().isoformat()},
+        note=reason.strip(),
+        also=notice,
+    )
+
+
+# ---------------------------------------------------------------- the reporter's side
+
+
+def case_appeal(*, case: Case, reason: str) -> Case:
+    """The reporter appeals once; the case reopens one level up (district → region → centre)."""
+    if case.appealed_at:
+        raise TransitionRefused(_("An answer can be appealed only once."))
+    if not reason.strip():
+        raise TransitionRefused(_("Say why you disagree with the answer."))
+    now = timezone.now()
+    unit = case.unit.parent if case.unit and case.unit.parent_id else case.unit
+    answer_due = Clock.of(case.policy, calendar()).answer_due(now)
+
+    case = _transition(
+        case=case,
+        action="appeal",
+        by=None,
+        note=reason.strip(),
+        actor_label=REPORTER,
+        changes={
+            "appealed_at": now,
+            "unit": unit,
+            "assignee": None,
+            "answer_due_at": answer_due,
+            "closed_at": None,
+            "outcome": "",
+        },
+        data={"unit": unit.pk if unit else None},
+    )
+    notify_case_staff(case, kind="appealed")
+    return case
+
+
+def case_rate(*, case: Case, rating: int) -> Case:
+    if case.state not in (State.ANSWERED, State.CLOSED):
+        raise TransitionRefused(_("You can rate the answer once you have it."))
+    if not 1 <= rating <= 5:
+        raise TransitionRefused(_("Rate from 1 to 5."))
+    with transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(reporter_rating=rating)
+        _event(case, None, "rated", data={"rating": rating}, actor_label=REPORTER)
+    case.refresh_from_db()
+    return case
+
+
+def reporter_message_received(*, report: Report) -> None:
+    """Called when a reporter writes: the officer (or the unit's heads) hear of it."""
+    case = Case.objects.filter(report=report).first()
+    if case is not None:
+        _event(case, None, "reporter_message", actor_label=REPORTER)
+        notify_case_staff(case, kind="reporter_message")
+
+
+# ---------------------------------------------------------------- presets
+
+
+def policy_presets_install(*, using: str = "default") -> None:
+    """Kazakhstan's preset (APPC art. 76) and the EU Directive 2019/1937 preset; every channel starts on
+    Kazakhstan's. Existing rows are left as the administrator set them."""
+    kz, _ = ResponsePolicy.objects.using(using).get_or_create(
+        code="kz",
+        defaults=dict(
+            name_ru="Казахстан: АППК РК, ст. 76",
+            name_kk="Қазақстан: ӘРПК, 76-бап",
+            name_en="Kazakhstan: Administrative Procedural Code, art. 76",
+            day_kind="working",
+            triage_days=3,
+            forward_days=3,
+            answer_days=15,
+            extension_total_months=2,
+            extension_notice_days=3,
+            allows_leave_without_consideration=True,
+        ),
+    )
+    ResponsePolicy.objects.using(using).get_or_create(
+        code="eu-2019-1937",
+        defaults=dict(
+            name_ru="Директива ЕС 2019/1937",
+            name_kk="ЕО 2019/1937 директивасы",
+            name_en="EU Directive 2019/1937",
+            day_kind="calendar",
+            triage_days=7,
+            forward_days=7,
+            answer_months=3,
+        ),
+    )
+    for channel in Channel.values:
+        ChannelPolicy.objects.using(using).get_or_create(channel=channel, defaults={"policy": kz})
