@@ -6,6 +6,7 @@ default ``var/secrets.json``, created by ``./dev``); never from the database.
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -126,7 +127,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": envint("SQLITE_BUSY_TIMEOUT", 30),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": os.getenv("SQLITE_TEST_NAME") or None}
+    # A file, not shared-cache memory: tests of concurrent writers need SQLite's real locking.
+    # One per process, so that two test runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.getenv("SQLITE_TEST_NAME", str(Path(tempfile.gettempdir()) / f"adal-test-{os.getpid()}.sqlite3"))
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Throttling keeps short-lived counters here; Redis when REDIS_URL is set (it must not persist to disk).

@@ -611,13 +611,12 @@ def answer_text(case: Case, findings: str) -> str:
 def case_answer(*, case: Case, by: User, findings: str) -> Case:
     if not findings.strip():
         raise TransitionRefused(_("Write the answer."))
-    text = answer_text(case, findings.strip())
     return _transition(
         case=case,
         action="answer",
         by=by,
         changes={"answered_at": timezone.now()},
-        also=lambda c: _tell_reporter(c, text, by),
+        also=lambda c: _tell_reporter(c, answer_text(c, findings.strip()), by),
     )
 
 

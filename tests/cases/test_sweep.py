@@ -1,0 +1,90 @@
+import datetime as dt
+import threading
+
+import pytest
+from django.utils import timezone
+
+from adal.cases.models import Case, State
+from adal.cases.services import case_accept, case_answer, case_assign, case_decide, case_review_start
+from adal.cases.sweep import deadlines_sweep
+from tests.cases.test_transitions import accepted
+
+
+def test_nothing_happens_before_a_deadline(org, new_case):
+    accepted(org, new_case)
+    assert deadlines_sweep(now=timezone.now()) == {"reminded": 0, "overdue": 0, "very_overdue": 0, "closed": 0}
+
+
+def test_a_reminder_goes_to_the_officer_once(org, new_case, mailoutbox, django_capture_on_commit_callbacks):
+    case = case_assign(case=accepted(org, new_case), by=org["head"], officer=org["officer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        report = deadlines_sweep(now=case.remind_at + dt.timedelta(minutes=1))
+    assert report["reminded"] == 1
+    assert [m.to for m in mailoutbox] == [["officer@adal.example"]]
+    assert deadlines_sweep(now=case.remind_at + dt.timedelta(minutes=2))["reminded"] == 0
+
+
+def test_a_missed_deadline_escalates_to_the_head_then_up(org, new_case, mailoutbox, django_capture_on_commit_callbacks):
+    case = case_assign(case=accepted(org, new_case), by=org["head"], officer=org["officer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        deadlines_sweep(now=case.due_at + dt.timedelta(hours=1))
+    case.refresh_from_db()
+    assert case.overdue_level == 1
+    assert ["head@adal.example"] in [m.to for m in mailoutbox]
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        deadlines_sweep(now=case.escalate_at + dt.timedelta(hours=1))
+    case.refresh_from_db()
+    assert case.overdue_level == 2
+    assert [m.to for m in mailoutbox] == [["centre-head@adal.example"]]  # the next level up
+    assert list(case.events.filter(kind__in=["overdue", "very_overdue"]).values_list("kind", flat=True)) == [
+        "overdue", "very_overdue"]
+
+
+def test_an_unrouted_case_past_triage_is_overdue(org, new_case):
+    case = new_case()
+    deadlines_sweep(now=case.triage_due_at + dt.timedelta(hours=1))
+    case.refresh_from_db()
+    assert case.overdue_level == 1
+
+
+def test_a_new_deadline_clears_the_overdue_mark(org, new_case):
+    case = new_case()
+    deadlines_sweep(now=case.triage_due_at + dt.timedelta(hours=1))
+    case.refresh_from_db()
+    case = case_accept(case=case, by=org["operator"])
+    assert case.overdue_level == 0 and case.due_at == case.answer_due_at
+
+
+def test_an_answered_case_closes_by_itself(org, new_case):
+    case = case_assign(case=accepted(org, new_case), by=org["head"], officer=org["officer"])
+    case = case_review_start(case=case, by=org["officer"])
+    case = case_decide(case=case, by=org["officer"], outcome="partly", measures=[], findings="x")
+    case = case_answer(case=case, by=org["officer"], findings="Ответ.")
+    assert deadlines_sweep(now=case.due_at + dt.timedelta(hours=1))["closed"] == 1
+    case.refresh_from_db()
+    assert case.state == State.CLOSED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_act_once(org, new_case):
+    cases = [new_case() for _ in range(5)]
+    moment = max(c.triage_due_at for c in cases) + dt.timedelta(hours=1)
+    results, barrier = [], threading.Barrier(2)
+
+    def sweep():
+        from django.db import connection
+
+        try:
+            barrier.wait()
+            results.append(deadlines_sweep(now=moment))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(r["overdue"] for r in results) == 5
+    assert all(c.events.filter(kind="overdue").count() == 1 for c in Case.objects.all())
