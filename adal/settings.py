@@ -129,9 +129,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not shared-cache memory: tests of concurrent writers need SQLite's real locking.
     # One per process, so that two test runs on one machine never share it.
-    DATABASES["default"]["TEST"] = {
-        "NAME": os.getenv("SQLITE_TEST_NAME", str(Path(tempfile.gettempdir()) / f"adal-test-{os.getpid()}.sqlite3"))
-    }
+    _test_db = Path(tempfile.gettempdir()) / f"adal-test-{os.getpid()}.sqlite3"
+    DATABASES["default"]["TEST"] = {"NAME": os.getenv("SQLITE_TEST_NAME", str(_test_db))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Throttling keeps short-lived counters here; Redis when REDIS_URL is set (it must not persist to disk).

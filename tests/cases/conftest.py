@@ -11,12 +11,16 @@ from tests.conftest import make_staff
 @pytest.fixture
 def org(units):
     """Centre → Aktobe (with a district) and Almaty; routing sends Aktobe's reports to Aktobe."""
-    aktobe_district = unit_create(name_ru="Алга", name_kk="Алға", name_en="Alga", level=Unit.Level.DISTRICT,
-                                  parent=units["aktobe"])
+    aktobe_district = unit_create(
+        name_ru="Алга", name_kk="Алға", name_en="Alga", level=Unit.Level.DISTRICT, parent=units["aktobe"]
+    )
     RoutingRule.objects.create(region=None, category="", unit=units["centre"])
-    RoutingRule.objects.create(region=Territory.objects.get(kato="150000000"), category="", unit=units["aktobe"])
-    RoutingRule.objects.create(region=Territory.objects.get(kato="150000000"), category="education",
-                               unit=aktobe_district)
+    RoutingRule.objects.create(
+        region=Territory.objects.get(kato="150000000"), category="", unit=units["aktobe"]
+    )
+    RoutingRule.objects.create(
+        region=Territory.objects.get(kato="150000000"), category="education", unit=aktobe_district
+    )
     staff = {
         "operator": make_staff("operator", Role.OPERATOR, units["centre"])[0],
         "head": make_staff("head", Role.UNIT_HEAD, units["aktobe"])[0],

@@ -12,7 +12,12 @@ from tests.cases.test_transitions import accepted
 
 def test_nothing_happens_before_a_deadline(org, new_case):
     accepted(org, new_case)
-    assert deadlines_sweep(now=timezone.now()) == {"reminded": 0, "overdue": 0, "very_overdue": 0, "closed": 0}
+    assert deadlines_sweep(now=timezone.now()) == {
+        "reminded": 0,
+        "overdue": 0,
+        "very_overdue": 0,
+        "closed": 0,
+    }
 
 
 def test_a_reminder_goes_to_the_officer_once(org, new_case, mailoutbox, django_capture_on_commit_callbacks):
@@ -24,7 +29,9 @@ def test_a_reminder_goes_to_the_officer_once(org, new_case, mailoutbox, django_c
     assert deadlines_sweep(now=case.remind_at + dt.timedelta(minutes=2))["reminded"] == 0
 
 
-def test_a_missed_deadline_escalates_to_the_head_then_up(org, new_case, mailoutbox, django_capture_on_commit_callbacks):
+def test_a_missed_deadline_escalates_to_the_head_then_up(
+    org, new_case, mailoutbox, django_capture_on_commit_callbacks
+):
     case = case_assign(case=accepted(org, new_case), by=org["head"], officer=org["officer"])
     with django_capture_on_commit_callbacks(execute=True):
         deadlines_sweep(now=case.due_at + dt.timedelta(hours=1))
@@ -38,7 +45,9 @@ def test_a_missed_deadline_escalates_to_the_head_then_up(org, new_case, mailoutb
     assert case.overdue_level == 2
     assert [m.to for m in mailoutbox] == [["centre-head@adal.example"]]  # the next level up
     assert list(case.events.filter(kind__in=["overdue", "very_overdue"]).values_list("kind", flat=True)) == [
-        "overdue", "very_overdue"]
+        "overdue",
+        "very_overdue",
+    ]
 
 
 def test_an_unrouted_case_past_triage_is_overdue(org, new_case):

@@ -44,9 +44,13 @@ def in_review(org, new_case):
 
 
 def decided(org, new_case, outcome="substantiated"):
-    return case_decide(case=in_review(org, new_case), by=org["officer"], outcome=outcome,
-                       measures=[("disciplinary", "Дисциплинарное производство"), ("law_enforcement", "")],
-                       findings="Факт вымогательства подтверждён проверкой.")
+    return case_decide(
+        case=in_review(org, new_case),
+        by=org["officer"],
+        outcome=outcome,
+        measures=[("disciplinary", "Дисциплинарное производство"), ("law_enforcement", "")],
+        findings="Факт вымогательства подтверждён проверкой.",
+    )
 
 
 def test_the_whole_path_leaves_a_trail(org, new_case):
@@ -55,11 +59,22 @@ def test_the_whole_path_leaves_a_trail(org, new_case):
     case = case_close(case=case, by=org["officer"])
     assert case.state == State.CLOSED
     kinds = list(case.events.values_list("kind", flat=True))
-    assert kinds == ["registered", "triage_start", "accept", "assign", "review_start", "decide", "answer", "close"]
+    assert kinds == [
+        "registered",
+        "triage_start",
+        "accept",
+        "assign",
+        "review_start",
+        "decide",
+        "answer",
+        "close",
+    ]
     for kind in kinds[1:]:
         assert AuditEvent.objects.filter(action=f"case.{kind}", target_id=str(case.pk)).exists()
-    assert set(Measure.objects.filter(case=case).values_list("kind", flat=True)) == {"disciplinary",
-                                                                                     "law_enforcement"}
+    assert set(Measure.objects.filter(case=case).values_list("kind", flat=True)) == {
+        "disciplinary",
+        "law_enforcement",
+    }
 
 
 def test_accepting_routes_by_region_and_category(org, new_case):
@@ -72,8 +87,13 @@ def test_triage_may_correct_category_and_region(org, new_case):
     from adal.core.models import Territory
 
     case = case_triage_start(case=new_case(), by=org["operator"])
-    case = case_accept(case=case, by=org["operator"], category="procurement",
-                       region=Territory.objects.get(kato="750000000"), involves_official=True)
+    case = case_accept(
+        case=case,
+        by=org["operator"],
+        category="procurement",
+        region=Territory.objects.get(kato="750000000"),
+        involves_official=True,
+    )
     assert (case.category, case.region.kato, case.involves_official) == ("procurement", "750000000", True)
 
 
@@ -90,11 +110,19 @@ def test_the_answer_reaches_the_inbox_in_the_reporters_language(org, new_case):
 def test_the_answer_is_emailed_as_a_notice_when_the_reporter_gave_an_email(
     org, new_case, mailoutbox, django_capture_on_commit_callbacks
 ):
-    case = accepted(org, new_case, identity_mode="confidential", name="А. Б.", iin="850612350456",
-                    email="reporter@example.kz")
+    case = accepted(
+        org,
+        new_case,
+        identity_mode="confidential",
+        name="А. Б.",
+        iin="850612350456",
+        email="reporter@example.kz",
+    )
     case = case_assign(case=case, by=org["head"], officer=org["officer"])
     case = case_review_start(case=case, by=org["officer"])
-    case = case_decide(case=case, by=org["officer"], outcome="not_confirmed", measures=[], findings="Нет данных.")
+    case = case_decide(
+        case=case, by=org["officer"], outcome="not_confirmed", measures=[], findings="Нет данных."
+    )
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         case_answer(case=case, by=org["officer"], findings="Факты не подтвердились.")
@@ -103,12 +131,15 @@ def test_the_answer_is_emailed_as_a_notice_when_the_reporter_gave_an_email(
     assert "Факты не подтвердились" not in to_reporter[0].body  # content stays in the inbox
 
 
-@pytest.mark.parametrize(("action", "state"), [
-    (lambda org, c: case_assign(case=c, by=org["head"], officer=org["officer"]), State.REGISTERED),
-    (lambda org, c: case_review_start(case=c, by=org["officer"]), State.REGISTERED),
-    (lambda org, c: case_close(case=c, by=org["officer"]), State.REGISTERED),
-    (lambda org, c: case_answer(case=c, by=org["officer"], findings="x"), State.REGISTERED),
-])
+@pytest.mark.parametrize(
+    ("action", "state"),
+    [
+        (lambda org, c: case_assign(case=c, by=org["head"], officer=org["officer"]), State.REGISTERED),
+        (lambda org, c: case_review_start(case=c, by=org["officer"]), State.REGISTERED),
+        (lambda org, c: case_close(case=c, by=org["officer"]), State.REGISTERED),
+        (lambda org, c: case_answer(case=c, by=org["officer"], findings="x"), State.REGISTERED),
+    ],
+)
 def test_an_illegal_transition_is_refused_and_changes_nothing(org, new_case, action, state):
     case = new_case()
     events, audits = CaseEvent.objects.count(), AuditEvent.objects.count()
@@ -146,7 +177,9 @@ def test_a_higher_unit_acts_on_cases_below_it(org, new_case):
     assert case_assign(case=case, by=org["centre_head"], officer=org["officer"]).state == State.ASSIGNED
 
 
-def test_rerouting_resends_and_clears_the_officer(org, new_case, mailoutbox, django_capture_on_commit_callbacks):
+def test_rerouting_resends_and_clears_the_officer(
+    org, new_case, mailoutbox, django_capture_on_commit_callbacks
+):
     case = case_assign(case=accepted(org, new_case), by=org["head"], officer=org["officer"])
     with django_capture_on_commit_callbacks(execute=True):
         case = case_reroute(case=case, by=org["head"], unit=org["aktobe_district"], reason="Районный уровень")
@@ -156,8 +189,12 @@ def test_rerouting_resends_and_clears_the_officer(org, new_case, mailoutbox, dja
 
 def test_redirect_tells_the_reporter(org, new_case):
     case = case_triage_start(case=new_case(), by=org["operator"])
-    case = case_redirect(case=case, by=org["operator"], authority="Агентство по противодействию коррупции",
-                         reason="Признаки уголовного правонарушения")
+    case = case_redirect(
+        case=case,
+        by=org["operator"],
+        authority="Агентство по противодействию коррупции",
+        reason="Признаки уголовного правонарушения",
+    )
     assert case.state == State.REDIRECTED and case.redirected_to.startswith("Агентство")
     assert "Агентство по противодействию коррупции" in Message.objects.get(report=case.report).body
 
@@ -189,8 +226,13 @@ def test_merging_into_another_case(org, new_case):
 def test_review_work_leaves_events(org, new_case):
     case = in_review(org, new_case)
     case_note_add(case=case, by=org["officer"], text="Позвонить в отдел образования.")
-    request = case_request_send(case=case, by=org["officer"], addressee="Управление образования",
-                                question="Предоставьте приказы о зачислении.", due_days=5)
+    request = case_request_send(
+        case=case,
+        by=org["officer"],
+        addressee="Управление образования",
+        question="Предоставьте приказы о зачислении.",
+        due_days=5,
+    )
     case_request_answer(request=request, by=org["officer"], answer="Приказы приложены.")
     case_clarification_request(case=case, by=org["officer"], text="Уточните дату.")
     kinds = list(case.events.values_list("kind", flat=True))
@@ -223,11 +265,19 @@ def test_one_reasoned_extension_up_to_two_months(org, new_case):
 
 
 def test_an_appeal_reopens_one_level_up_once(org, new_case):
-    case = case_assign(case=accepted(org, new_case, category="education"), by=org["district_head"],
-                       officer=org["district_head"])
+    case = case_assign(
+        case=accepted(org, new_case, category="education"),
+        by=org["district_head"],
+        officer=org["district_head"],
+    )
     case = case_review_start(case=case, by=org["district_head"])
-    case = case_decide(case=case, by=org["district_head"], outcome="not_substantiated", measures=[],
-                       findings="Нарушений нет.")
+    case = case_decide(
+        case=case,
+        by=org["district_head"],
+        outcome="not_substantiated",
+        measures=[],
+        findings="Нарушений нет.",
+    )
     case = case_answer(case=case, by=org["district_head"], findings="Нарушений не выявлено.")
     assert case.unit == org["aktobe_district"]
     case = case_appeal(case=case, reason="Я не согласен: есть свидетели.")
@@ -274,8 +324,10 @@ def test_two_officers_deciding_at_once_one_wins(org, new_case):
         finally:
             thread_connection.close()
 
-    threads = [threading.Thread(target=decide, args=("officer", "substantiated")),
-               threading.Thread(target=decide, args=("head", "not_confirmed"))]
+    threads = [
+        threading.Thread(target=decide, args=("officer", "substantiated")),
+        threading.Thread(target=decide, args=("head", "not_confirmed")),
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -291,7 +343,7 @@ def test_a_stale_page_cannot_overwrite_a_newer_change(org, new_case):
     case = accepted(org, new_case)
     stale = Case.objects.get(pk=case.pk)
     case_assign(case=case, by=org["head"], officer=org["officer"])
-    with pytest.raises(TransitionRefused, match="in the meantime|тем временем|"):
+    with pytest.raises(TransitionRefused):
         case_assign(case=stale, by=org["head"], officer=org["colleague"])
     assert Case.objects.get(pk=case.pk).assignee == org["officer"]
 
