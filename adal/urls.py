@@ -11,5 +11,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("", include("adal.hotline.urls")),
+    path("", include("adal.cases.urls")),
     path("", include("adal.core.urls")),
 ]

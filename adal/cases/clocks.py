@@ -14,7 +14,7 @@ def end_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, END_OF_DAY, tzinfo=ALMATY)
 
 
-def _local_date(moment: dt.datetime) -> dt.date:
+def local_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(ALMATY).date()
 
 
@@ -58,24 +58,24 @@ class Clock:
         """End of the day ``days`` (working or calendar) after ``start``; counting starts the next day."""
         if self.day_kind == "working":
             return self.calendar.deadline(start, days)
-        return end_of_day(_local_date(start) + dt.timedelta(days=days))
+        return end_of_day(local_date(start) + dt.timedelta(days=days))
 
     def triage_due(self, registered_at: dt.datetime) -> dt.datetime:
         return self.after_days(registered_at, self.triage_days)
 
     def answer_due(self, start: dt.datetime) -> dt.datetime:
         if self.answer_months:
-            return end_of_day(add_months(_local_date(start), self.answer_months))
+            return end_of_day(add_months(local_date(start), self.answer_months))
         return self.after_days(start, self.answer_days or 0)
 
     def extension_limit(self, registered_at: dt.datetime) -> dt.datetime | None:
         if not self.extension_total_months:
             return None
-        return end_of_day(add_months(_local_date(registered_at), self.extension_total_months))
+        return end_of_day(add_months(local_date(registered_at), self.extension_total_months))
 
     def remind_at(self, due_at: dt.datetime) -> dt.datetime:
         """The morning ``remind_before_days`` working days before the due day."""
-        day, counted = _local_date(due_at), 0
+        day, counted = local_date(due_at), 0
         while counted < self.remind_before_days:
             day -= dt.timedelta(days=1)
             counted += self.calendar.is_working_day(day)
@@ -88,4 +88,4 @@ class Clock:
         return self.calendar.deadline(answered_at, self.close_after_days)
 
     def working_days_taken(self, start: dt.datetime, end: dt.datetime) -> int:
-        return self.calendar.working_days_between(_local_date(start), _local_date(end))
+        return self.calendar.working_days_between(local_date(start), local_date(end))

@@ -126,7 +126,14 @@ class RoutingRule(models.Model):
         verbose_name_plural = _("routing rules")
         constraints = [
             models.UniqueConstraint(
-                fields=["region", "category"], name="routing_rule_unique", nulls_distinct=False
+                fields=["region", "category"],
+                condition=models.Q(region__isnull=False),
+                name="routing_rule_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["category"],
+                condition=models.Q(region__isnull=True),
+                name="routing_rule_unique_any_region",
             ),
         ]
 

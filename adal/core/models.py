@@ -116,6 +116,10 @@ class User(AbstractUser):
         return self.is_superuser or self.role in ROLES_READING_CASE_CONTENT
 
     @property
+    def reads_case_content(self) -> bool:
+        return self.is_superuser or self.role in ROLES_READING_CASE_CONTENT
+
+    @property
     def registers_reports(self) -> bool:
         return self.role in ROLES_REGISTERING_REPORTS
 

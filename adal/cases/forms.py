@@ -1,0 +1,152 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from adal.cases.models import Case, MeasureKind, Outcome, State
+from adal.cases.services import officers_for
+from adal.core.models import Territory, Unit
+from adal.core.selectors import regions_current, units_in_scope
+from adal.hotline.models import Category, Channel
+
+
+class QueueFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("open", _("Open")), ("all", _("All")), *State.choices]
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[("", _("Any")), *Category.choices]
+    )
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("Any")), *Channel.choices]
+    )
+    assignee = forms.ChoiceField(
+        label=_("Officer"),
+        required=False,
+        choices=[("", _("Anyone")), ("me", _("Me")), ("none", _("Not assigned"))],
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    due_before = forms.DateField(
+        label=_("Due before"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_from = forms.DateField(
+        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    order = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[("due", _("Due date, earliest first")), ("-due", _("Due date, latest first"))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", _("Any"))] + [(r.kato, r.name) for r in regions_current()]
+
+
+class AcceptForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Territory.objects.none(), to_field_name="kato"
+    )
+    concerns_corruption = forms.BooleanField(label=_("Concerns corruption"), required=False, initial=True)
+    involves_official = forms.BooleanField(label=_("A party member or official is involved"), required=False)
+
+    def __init__(self, *args, case: Case, **kwargs):
+        kwargs.setdefault(
+            "initial", {"category": case.category, "region": case.region.kato, "concerns_corruption": True}
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions_current()
+
+
+class RedirectForm(forms.Form):
+    authority = forms.CharField(
+        label=_("Competent authority"),
+        max_length=255,
+        help_text=_("E.g. the Anti-Corruption Agency, the prosecutor's office."),
+    )
+    reason = forms.CharField(
+        label=_("Reason (shown to the reporter)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class MergeForm(forms.Form):
+    into = forms.CharField(label=_("Registration number of the main case"), max_length=20)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (shown to the reporter)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AssignForm(forms.Form):
+    officer = forms.ModelChoiceField(label=_("Officer"), queryset=None)
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers_for(case)
+
+
+class RerouteForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_in_scope(user.unit) if user.unit else Unit.objects.all()
+
+
+class DecideForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect)
+    measures = forms.MultipleChoiceField(
+        label=_("Measures"), choices=MeasureKind.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    measure_details = forms.CharField(label=_("Details of the measures"), required=False, max_length=500)
+    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class AnswerForm(forms.Form):
+    findings = forms.CharField(
+        label=_("Answer to the reporter"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Inserted into the answer template for the outcome, in the reporter's language."),
+    )
+
+
+class ExtendForm(forms.Form):
+    until = forms.DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        label=_("Reason (shown to the reporter)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RequestForm(forms.Form):
+    addressee = forms.CharField(label=_("State body"), max_length=255)
+    question = forms.CharField(label=_("Request"), widget=forms.Textarea(attrs={"rows": 3}))
+    due_days = forms.IntegerField(
+        label=_("Answer due in (working days)"), min_value=1, max_value=60, initial=10
+    )
+
+
+class RequestAnswerForm(forms.Form):
+    request_id = forms.IntegerField(widget=forms.HiddenInput)
+    answer = forms.CharField(label=_("Answer received"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LinkForm(forms.Form):
+    other = forms.CharField(label=_("Registration number of the related case"), max_length=20)
+
+
+class ClarifyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Question to the reporter"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The reporter reads it in the inbox and answers there."),
+    )

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from adal.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("staff/cases/", views.queue, name="queue"),
+    path("staff/cases/<int:pk>/", views.case_detail, name="case"),
+    path("staff/cases/<int:pk>/files/<int:attachment_id>/", views.attachment_download, name="attachment"),
+    path("staff/cases/<int:pk>/<slug:action>/", views.case_action, name="action"),
+]

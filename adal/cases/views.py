@@ -1,0 +1,221 @@
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from adal.cases import forms as f
+from adal.cases import services as s
+from adal.cases.models import Case, State, StateBodyRequest
+from adal.cases.selectors import QueueFilters, case_for, queue_counts, queue_page
+from adal.core.audit import audit_record
+from adal.hotline.files import read_decrypted
+from adal.hotline.models import Attachment
+
+
+def _require_case_reader(user) -> None:
+    if not user.reads_case_content:
+        raise PermissionDenied
+
+
+@login_required
+def queue(request):
+    _require_case_reader(request.user)
+    form = f.QueueFilterForm(request.GET or None)
+    filters = QueueFilters()
+    if form.is_valid():
+        d = form.cleaned_data
+        filters = QueueFilters(
+            state=d["state"] or "open",
+            category=d["category"],
+            region=d["region"],
+            channel=d["channel"],
+            assignee=d["assignee"],
+            overdue=d["overdue"],
+            due_before=d["due_before"],
+            received_from=d["received_from"],
+            received_to=d["received_to"],
+            descending=d["order"] == "-due",
+        )
+    page = queue_page(request.user, filters, cursor=request.GET.get("after", ""))
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(
+        request,
+        "cases/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "counts": queue_counts(request.user, filters),
+            "filters": filters,
+            "query": query.urlencode(),
+            "states": State.choices,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Action:
+    form: type
+    run: Any  # (case, user, cleaned_data) -> None
+    form_kwargs: Any = None  # (case, user) -> dict
+
+
+def _other_case(user, number: str) -> Case:
+    other = s.scope_filter(user)
+    found = Case.objects.filter(other, report__registration_number=number.strip().upper()).first()
+    if found is None:
+        raise s.TransitionRefused(_("No case %(n)s is within your reach.") % {"n": number})
+    return found
+
+
+ACTIONS: dict[str, Action] = {
+    "triage_start": Action(f.forms.Form, lambda c, u, d: s.case_triage_start(case=c, by=u)),
+    "accept": Action(
+        f.AcceptForm,
+        lambda c, u, d: s.case_accept(
+            case=c,
+            by=u,
+            category=d["category"],
+            region=d["region"],
+            concerns_corruption=d["concerns_corruption"],
+            involves_official=d["involves_official"],
+        ),
+        lambda c, u: {"case": c},
+    ),
+    "redirect": Action(
+        f.RedirectForm,
+        lambda c, u, d: s.case_redirect(case=c, by=u, authority=d["authority"], reason=d["reason"]),
+    ),
+    "merge": Action(f.MergeForm, lambda c, u, d: s.case_merge(case=c, by=u, into=_other_case(u, d["into"]))),
+    "leave": Action(f.ReasonForm, lambda c, u, d: s.case_leave(case=c, by=u, reason=d["reason"])),
+    "assign": Action(
+        f.AssignForm,
+        lambda c, u, d: s.case_assign(case=c, by=u, officer=d["officer"]),
+        lambda c, u: {"case": c},
+    ),
+    "reroute": Action(
+        f.RerouteForm,
+        lambda c, u, d: s.case_reroute(case=c, by=u, unit=d["unit"], reason=d["reason"]),
+        lambda c, u: {"user": u},
+    ),
+    "review_start": Action(f.forms.Form, lambda c, u, d: s.case_review_start(case=c, by=u)),
+    "decide": Action(
+        f.DecideForm,
+        lambda c, u, d: s.case_decide(
+            case=c,
+            by=u,
+            outcome=d["outcome"],
+            measures=[(k, d["measure_details"]) for k in d["measures"]],
+            findings=d["findings"],
+        ),
+    ),
+    "answer": Action(f.AnswerForm, lambda c, u, d: s.case_answer(case=c, by=u, findings=d["findings"])),
+    "close": Action(f.forms.Form, lambda c, u, d: s.case_close(case=c, by=u)),
+    "extend": Action(
+        f.ExtendForm, lambda c, u, d: s.case_extend(case=c, by=u, until=d["until"], reason=d["reason"])
+    ),
+    "note": Action(f.NoteForm, lambda c, u, d: s.case_note_add(case=c, by=u, text=d["text"])),
+    "request": Action(
+        f.RequestForm,
+        lambda c, u, d: s.case_request_send(
+            case=c, by=u, addressee=d["addressee"], question=d["question"], due_days=d["due_days"]
+        ),
+    ),
+    "request_answer": Action(
+        f.RequestAnswerForm,
+        lambda c, u, d: s.case_request_answer(
+            request=get_object_or_404(StateBodyRequest, pk=d["request_id"], case=c), by=u, answer=d["answer"]
+        ),
+    ),
+    "link": Action(f.LinkForm, lambda c, u, d: s.case_link(case=c, by=u, other=_other_case(u, d["other"]))),
+    "clarify": Action(
+        f.ClarifyForm, lambda c, u, d: s.case_clarification_request(case=c, by=u, text=d["text"])
+    ),
+}
+WORK_ACTIONS = ("note", "request", "request_answer", "link", "clarify")
+
+
+def _forms_for(case, user) -> dict[str, Any]:
+    names = s.allowed_actions(user, case) + (list(WORK_ACTIONS) if s.may_work_on(user, case) else [])
+    return {name: _bound(name, case, user) for name in names}
+
+
+def _bound(name, case, user, data=None):
+    action = ACTIONS[name]
+    kwargs = action.form_kwargs(case, user) if action.form_kwargs else {}
+    return action.form(data, prefix=name, **kwargs)
+
+
+def _render_case(request, case, *, forms=None, status=200):
+    with transaction.atomic():
+        audit_record(action="case.content_read", actor=request.user, target=case)
+    context = {
+        "case": case,
+        "report": case.report,
+        "events": case.events.select_related("actor"),
+        "conversation": case.report.messages.prefetch_related("attachments"),
+        "attachments": case.report.attachments.all(),
+        "requests": case.requests.all(),
+        "measures": case.measures.all(),
+        "links": case.links.select_related("other__report"),
+        "forms": forms or _forms_for(case, request.user),
+        "labels": {name: s.RULES[name].label for name in s.RULES},
+    }
+    return render(request, "cases/case.html", context, status=status)
+
+
+@login_required
+def case_detail(request, pk: int):
+    _require_case_reader(request.user)
+    return _render_case(request, case_for(request.user, pk))
+
+
+@login_required
+@require_POST
+def case_action(request, pk: int, action: str):
+    _require_case_reader(request.user)
+    if action not in ACTIONS:
+        raise Http404
+    case = case_for(request.user, pk)
+    forms = _forms_for(case, request.user)
+    if action not in forms:
+        messages.error(request, _("This action is not available on this case now."))
+        return redirect("cases:case", pk=case.pk)
+    form = _bound(action, case, request.user, request.POST)
+    if form.is_valid():
+        try:
+            ACTIONS[action].run(case, request.user, form.cleaned_data)
+        except s.TransitionRefused as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("Done."))
+            return redirect("cases:case", pk=case.pk)
+    forms[action] = form
+    return _render_case(request, case_for(request.user, pk), forms=forms, status=400)
+
+
+@login_required
+def attachment_download(request, pk: int, attachment_id: int):
+    _require_case_reader(request.user)
+    case = case_for(request.user, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, report=case.report)
+    with transaction.atomic():
+        audit_record(
+            action="case.attachment_read", actor=request.user, target=case, data={"attachment": attachment.pk}
+        )
+    response = FileResponse(
+        io.BytesIO(read_decrypted(attachment.stored_name)),
+        content_type=attachment.content_type,
+        as_attachment=True,
+        filename=attachment.original_name,
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,16 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def person(user) -> str:
+    """A staff member as people call them: full name, else username; a dash for nobody."""
+    if not user:
+        return "—"
+    return user.get_full_name() or user.get_username()

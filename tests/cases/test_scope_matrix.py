@@ -1,0 +1,70 @@
+"""Every role in every unit against every staff endpoint: nothing leaks outside a unit's scope."""
+
+import pytest
+from django.urls import reverse
+
+from adal.cases.models import State
+from adal.core.models import Role
+from adal.hotline.services import UploadedFile, report_submit
+from tests.cases.test_workspace import sign_in
+from tests.conftest import make_staff
+
+READERS = {Role.OPERATOR, Role.CASE_OFFICER, Role.UNIT_HEAD, Role.ADMINISTRATOR, Role.AUDITOR}
+UNITS = ("centre", "aktobe", "almaty")
+
+
+@pytest.fixture
+def aktobe_case(org, draft, pdf_bytes):
+    from adal.cases.services import case_accept, case_triage_start
+
+    report = report_submit(
+        draft=draft(category="bribery", description="Секретное содержание обращения о взятке."),
+        files=[UploadedFile("e.pdf", pdf_bytes)],
+    ).report
+    case = case_accept(case=case_triage_start(case=report.case, by=org["operator"]), by=org["operator"])
+    assert case.unit == org["aktobe"]
+    return case
+
+
+def expected_to_see(role: str, unit: str) -> bool:
+    return role in READERS and unit in ("centre", "aktobe")
+
+
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_the_scope_matrix(client, org, aktobe_case, role, unit):
+    user, _ = make_staff(f"m-{role}-{unit}", role, org[unit])
+    sign_in(client, user)
+    sees = expected_to_see(role, unit)
+    secret = "Секретное содержание"
+
+    queue = client.get(reverse("cases:queue") + "?state=all")
+    assert queue.status_code == (200 if role in READERS else 403)
+    assert (aktobe_case.report.registration_number in queue.content.decode()) == sees
+
+    detail = client.get(reverse("cases:case", args=[aktobe_case.pk]))
+    assert detail.status_code == (200 if sees else 403 if role not in READERS else 404)
+    assert (secret in detail.content.decode()) == sees
+
+    attachment = aktobe_case.report.attachments.get()
+    download = client.get(reverse("cases:attachment", args=[aktobe_case.pk, attachment.pk]))
+    assert download.status_code == (200 if sees else 403 if role not in READERS else 404)
+
+    # A write: only heads and administrators in scope may assign.
+    client.post(
+        reverse("cases:action", args=[aktobe_case.pk, "assign"]), {"assign-officer": org["officer"].pk}
+    )
+    aktobe_case.refresh_from_db()
+    may_assign = sees and role in (Role.UNIT_HEAD, Role.ADMINISTRATOR)
+    assert (aktobe_case.state == State.ASSIGNED) == may_assign
+
+
+@pytest.mark.parametrize("path", ["/staff/", "/staff/cases/", "/staff/reports/new/"])
+def test_staff_pages_need_a_signed_in_user(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 302 and "/staff/login/" in response["Location"]
+
+
+def test_the_api_gives_staff_data_to_nobody(client, aktobe_case):
+    schema = client.get("/api/openapi.json").json()
+    assert all(path.startswith("/api/v1/reports") for path in schema["paths"])

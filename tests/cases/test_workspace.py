@@ -1,0 +1,148 @@
+import re
+
+from django.urls import reverse
+
+from adal.cases.models import State
+from adal.cases.selectors import QueueFilters, queue_counts, queue_page
+from adal.cases.services import case_assign
+from adal.core.models import AuditEvent
+from tests.cases.test_transitions import accepted
+from tests.conftest import PASSWORD, totp_now
+
+
+def sign_in(client, user):
+    from adal.core.services import staff_totp_reset
+
+    secret = staff_totp_reset(user=user)
+    client.post(
+        reverse("core:login"), {"username": user.username, "password": PASSWORD, "code": totp_now(secret)}
+    )
+
+
+def test_the_queue_lists_cases_by_due_date_in_scope(client, org, new_case):
+    mine = [accepted(org, new_case) for _ in range(3)]
+    elsewhere = accepted(org, new_case, region="750000000")  # routed to the centre
+    sign_in(client, org["head"])
+    page = client.get(reverse("cases:queue")).content.decode()
+    for case in mine:
+        assert case.report.registration_number in page
+    assert elsewhere.report.registration_number not in page
+
+
+def test_keyset_pages_cover_every_case_once(org, new_case):
+    cases = [accepted(org, new_case) for _ in range(7)]
+    seen, cursor = [], ""
+    while True:
+        page = queue_page(org["head"], QueueFilters(), cursor=cursor, size=3)
+        seen += [c.pk for c in page.cases]
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert sorted(seen) == sorted(c.pk for c in cases)
+    due = [c.due_at for c in queue_page(org["head"], QueueFilters(), size=10).cases]
+    assert due == sorted(due)
+
+
+def test_filters_and_counts(org, new_case):
+    a = accepted(org, new_case, category="bribery")
+    accepted(org, new_case, category="procurement")
+    case_assign(case=a, by=org["head"], officer=org["officer"])
+    counts = queue_counts(org["head"], QueueFilters())
+    assert counts[State.ACCEPTED] == 1 and counts[State.ASSIGNED] == 1 and counts["open"] == 2
+    assert [c.pk for c in queue_page(org["officer"], QueueFilters(assignee="me")).cases] == [a.pk]
+    assert len(queue_page(org["head"], QueueFilters(category="procurement")).cases) == 1
+    assert len(queue_page(org["head"], QueueFilters(state=State.ASSIGNED)).cases) == 1
+    assert len(queue_page(org["head"], QueueFilters(overdue=True)).cases) == 0
+
+
+def test_a_garbage_cursor_starts_from_the_top(client, org, new_case):
+    accepted(org, new_case)
+    sign_in(client, org["head"])
+    assert client.get(reverse("cases:queue") + "?after=%%%garbage").status_code == 200
+
+
+def test_reading_a_case_is_audited(client, org, new_case):
+    case = accepted(org, new_case)
+    sign_in(client, org["head"])
+    page = client.get(reverse("cases:case", args=[case.pk])).content.decode()
+    assert "Директор школы" in page
+    assert AuditEvent.objects.filter(
+        action="case.content_read", actor=org["head"], target_id=str(case.pk)
+    ).exists()
+
+
+def test_actions_shown_are_the_ones_allowed(client, org, new_case):
+    case = accepted(org, new_case)
+    sign_in(client, org["head"])
+    page = client.get(reverse("cases:case", args=[case.pk])).content.decode()
+    shown = set(re.findall(r'data-action="([a-z_]+)"', page))
+    assert {"assign", "reroute", "extend"} <= shown
+    assert "decide" not in shown and "triage_start" not in shown
+
+
+def test_a_head_assigns_through_the_page(client, org, new_case):
+    case = accepted(org, new_case)
+    sign_in(client, org["head"])
+    response = client.post(
+        reverse("cases:action", args=[case.pk, "assign"]), {"assign-officer": org["officer"].pk}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == State.ASSIGNED and case.assignee == org["officer"]
+
+
+def test_a_refused_action_shows_the_reason_and_changes_nothing(client, org, new_case):
+    case = accepted(org, new_case)
+    sign_in(client, org["head"])
+    response = client.post(
+        reverse("cases:action", args=[case.pk, "extend"]),
+        {"extend-until": "2099-01-01", "extend-reason": "Причина"},
+    )
+    assert response.status_code == 400
+    case.refresh_from_db()
+    assert case.extended_at is None
+
+
+def test_an_action_not_available_now_is_refused(client, org, new_case):
+    case = accepted(org, new_case)
+    sign_in(client, org["head"])
+    response = client.post(reverse("cases:action", args=[case.pk, "decide"]), {})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == State.ACCEPTED
+
+
+def test_an_officer_decides_and_answers_through_the_page(client, org, new_case):
+    case = case_assign(case=accepted(org, new_case), by=org["head"], officer=org["officer"])
+    sign_in(client, org["officer"])
+    url = lambda action: reverse("cases:action", args=[case.pk, action])  # noqa: E731
+    assert client.post(url("review_start")).status_code == 302
+    assert client.post(url("note"), {"note-text": "Проверить приказ."}).status_code == 302
+    assert (
+        client.post(
+            url("decide"),
+            {
+                "decide-outcome": "substantiated",
+                "decide-measures": ["disciplinary"],
+                "decide-findings": "Подтвердилось.",
+            },
+        ).status_code
+        == 302
+    )
+    assert client.post(url("answer"), {"answer-findings": "Директор наказан."}).status_code == 302
+    case.refresh_from_db()
+    assert case.state == State.ANSWERED and case.outcome == "substantiated"
+
+
+def test_attachments_download_decrypted_and_audited(client, org, draft, pdf_bytes):
+    from adal.cases.services import case_accept, case_triage_start
+    from adal.hotline.services import UploadedFile, report_submit
+
+    report = report_submit(draft=draft(), files=[UploadedFile("evidence.pdf", pdf_bytes)]).report
+    case = case_accept(case=case_triage_start(case=report.case, by=org["operator"]), by=org["operator"])
+    sign_in(client, org["head"])
+    attachment = report.attachments.get()
+    response = client.get(reverse("cases:attachment", args=[case.pk, attachment.pk]))
+    assert b"".join(response.streaming_content) == pdf_bytes
+    assert 'filename="evidence.pdf"' in response["Content-Disposition"]
+    assert AuditEvent.objects.filter(action="case.attachment_read", actor=org["head"]).exists()
