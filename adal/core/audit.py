@@ -1,5 +1,6 @@
 """The hash-chained audit log: append inside the caller's transaction, verify from the start."""
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
@@ -16,7 +17,18 @@ def _digest(
     *, prev_hash: str, seq: int, at, actor_id, actor_label, action, target_type, target_id, data
 ) -> str:
     canonical = json.dumps(
-        [prev_hash, seq, at.isoformat(), actor_id, actor_label, action, target_type, target_id, data],
+        # In UTC: the database hands back UTC whatever zone the time was written in.
+        [
+            prev_hash,
+            seq,
+            at.astimezone(dt.UTC).isoformat(),
+            actor_id,
+            actor_label,
+            action,
+            target_type,
+            target_id,
+            data,
+        ],
         ensure_ascii=False,
         sort_keys=True,
         separators=(",", ":"),

@@ -8,11 +8,14 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from adal.core.models import Role, Territory, Unit
+from adal.cases.models import Case, RoutingRule
+from adal.cases.sweep import deadlines_sweep
+from adal.core.models import Role, Territory, Unit, User
 from adal.core.selectors import regions_current
 from adal.core.services import staff_create, staff_totp_reset, unit_create
+from adal.demo.history import Schedule, choose_target, daily_sweeps, plan_case, reporter_writes
 from adal.hotline.models import Channel, IdentityMode
-from adal.hotline.services import ReportDraft, report_submit
+from adal.hotline.services import ReportDraft, Submitted, report_submit
 
 # District units in the demo: the capital, Almaty and the seed's regions.
 DISTRICT_UNIT_PARENTS = ("710000000", "750000000", "150000000", "630000000", "430000000")
@@ -190,49 +193,148 @@ def build_accounts(units: dict[str, Unit]) -> list[DemoAccount]:
     return accounts
 
 
-def build_reports(*, operator, count: int = 36, seed: int = 2026) -> list[DemoReceipt]:
+def build_routing(units: dict[str, Unit]) -> None:
+    """Each region's reports go to its branch; education in the capital to its first district office;
+    anything else to the centre."""
+    RoutingRule.objects.create(region=None, category="", unit=units["centre"])
+    for region in regions_current():
+        RoutingRule.objects.create(region=region, category="", unit=units[region.kato])
+    astana_districts = [k for k, u in units.items() if u.level == Unit.Level.DISTRICT and k.startswith("71")]
+    if astana_districts:
+        RoutingRule.objects.create(
+            region=Territory.objects.get(kato="710000000"),
+            category="education",
+            unit=units[sorted(astana_districts)[0]],
+        )
+
+
+def build_unit_staff(units: dict[str, Unit], accounts_by_role: dict[str, User]) -> dict:
+    """A head and an officer in every unit (the printed ones serve Aktobe)."""
+    heads, officers = {}, {}
+    password = secrets.token_urlsafe(16)  # not printed: these accounts fill the organisation
+    for key, unit in units.items():
+        if key == "150000000":
+            heads[unit.pk], officers[unit.pk] = (
+                accounts_by_role[Role.UNIT_HEAD],
+                accounts_by_role[Role.CASE_OFFICER],
+            )
+            continue
+        heads[unit.pk] = staff_create(
+            username=f"head-{key}",
+            password=password,
+            role=Role.UNIT_HEAD,
+            unit=unit,
+            email=f"head-{key}@adal.example",
+        )
+        officers[unit.pk] = staff_create(
+            username=f"officer-{key}",
+            password=password,
+            role=Role.CASE_OFFICER,
+            unit=unit,
+            email=f"officer-{key}@adal.example",
+        )
+    return {
+        "heads": heads,
+        "officers": officers,
+        "operator": accounts_by_role[Role.OPERATOR],
+        "admin": accounts_by_role[Role.ADMINISTRATOR],
+    }
+
+
+def _draft(rng, i, regions) -> tuple[ReportDraft, str]:
+    stories = [(lang, story) for lang, items in STORIES.items() for story in items]
+    lang, (category, text, persons, organisations) = stories[i % len(stories)]
+    region = rng.choice(regions)
+    district = (
+        Territory.objects.filter(parent=region).order_by("kato").first() if rng.random() < 0.4 else None
+    )
+    amount = rng.choice([50_000, 150_000, 300_000, 1_000_000])
+    mode = rng.choice([IdentityMode.ANONYMOUS] * 3 + [IdentityMode.CONFIDENTIAL, IdentityMode.OPEN])
+    name, iin = rng.choice(PEOPLE)
+    named = mode != IdentityMode.ANONYMOUS
+    channel = rng.choice([Channel.WEB] * 4 + [Channel.API, Channel.PHONE, Channel.LETTER, Channel.IN_PERSON])
+    return ReportDraft(
+        category=category,
+        region=region.kato,
+        district=district.kato if district else "",
+        description=text.format(amount=f"{amount:,}".replace(",", " ")),
+        occurred="2026",
+        persons=persons,
+        organisations=organisations,
+        bribe_amount=Decimal(amount) if "{amount}" in text else None,
+        identity_mode=mode,
+        language=lang,
+        name=name if named else "",
+        iin=iin if named else "",
+        phone=f"+7 701 555 01 0{i % 10}" if named else "",
+        email=f"reporter{i}@example.kz" if named and i % 3 == 0 else "",
+    ), channel
+
+
+STUCK = ["accepted", "assigned", "in_review", "assigned", "in_review", "triage"]
+EVERY_STATE = ["reopened", "extended", "answered", "closed", "decided", "redirected", "merged",
+               "left_without_consideration", "closed", "in_review"]
+
+
+def build_history(*, staff: dict, count: int = 60, seed: int = 2026, days: int = 45) -> list[DemoReceipt]:
+    """Reports arriving over ``days`` days and the algorithm run on them, in time order."""
     rng = random.Random(seed)
     regions = list(regions_current())
     now = timezone.now()
-    receipts = []
-    stories = [(lang, story) for lang, items in STORIES.items() for story in items]
-    # Registration numbers follow the time of arrival, so draw the times first.
-    arrivals = sorted(
-        now - dt.timedelta(days=rng.randint(0, 40), hours=rng.randint(0, 23)) for _ in range(count)
-    )
+    arrivals = sorted(now - dt.timedelta(days=rng.uniform(0, days)) for _ in range(count))
+    schedule = Schedule()
+    submitted: dict[int, Submitted] = {}
+    receipts: list[DemoReceipt] = []
+    first_by_category: dict[str, int] = {}
     for i, received_at in enumerate(arrivals):
-        lang, (category, text, persons, organisations) = stories[i % len(stories)]
-        region = rng.choice(regions)
-        district = (
-            Territory.objects.filter(parent=region).order_by("?").first() if rng.random() < 0.4 else None
-        )
-        amount = rng.choice([50_000, 150_000, 300_000, 1_000_000])
-        mode = rng.choice([IdentityMode.ANONYMOUS] * 3 + [IdentityMode.CONFIDENTIAL, IdentityMode.OPEN])
-        name, iin = rng.choice(PEOPLE)
-        channel = rng.choice(
-            [Channel.WEB] * 4 + [Channel.API, Channel.PHONE, Channel.LETTER, Channel.IN_PERSON]
-        )
-        draft = ReportDraft(
-            category=category,
-            region=region.kato,
-            district=district.kato if district else "",
-            description=text.format(amount=f"{amount:,}".replace(",", " ")),
-            occurred="2026",
-            persons=persons,
-            organisations=organisations,
-            bribe_amount=Decimal(amount) if "{amount}" in text else None,
-            identity_mode=mode,
-            language=lang,
-            name=name if mode != IdentityMode.ANONYMOUS else "",
-            iin=iin if mode != IdentityMode.ANONYMOUS else "",
-            phone="+7 701 555 01 0" + str(i % 10) if mode != IdentityMode.ANONYMOUS else "",
-        )
+        draft, channel = _draft(rng, i, regions)
         staff_channel = channel in (Channel.PHONE, Channel.LETTER, Channel.IN_PERSON)
-        submitted = report_submit(
-            draft=draft,
-            channel=channel,
-            registered_by=operator if staff_channel else None,
-            received_at=received_at,
+
+        def submit(i=i, draft=draft, channel=channel, received_at=received_at, staff_channel=staff_channel):
+            result = report_submit(
+                draft=draft,
+                channel=channel,
+                received_at=received_at,
+                registered_by=staff["operator"] if staff_channel else None,
+            )
+            submitted[i] = result
+            receipts.append(
+                DemoReceipt(result.report.registration_number, result.receipt, draft.language, channel)
+            )
+
+        schedule.at(received_at, submit)
+        age = now - received_at
+        # The oldest reports are stuck past their deadlines (overdue, some very overdue); the next ones
+        # show every state once; the rest go where chance and their age take them.
+        if i < len(STUCK):
+            target = STUCK[i]
+        elif i < len(STUCK) + len(EVERY_STATE):
+            target = EVERY_STATE[i - len(STUCK)]
+        else:
+            target = choose_target(rng, age)
+        earlier = first_by_category.get(draft.category, i - 1 if i else None)
+        first_by_category.setdefault(draft.category, i)
+        merge_into = (
+            (lambda j=earlier: Case.objects.get(report=submitted[j].report)) if earlier is not None else None
         )
-        receipts.append(DemoReceipt(submitted.report.registration_number, submitted.receipt, lang, channel))
+        plan_case(
+            schedule,
+            report_of=lambda i=i: submitted[i].report,
+            received_at=received_at,
+            target=target,
+            staff=staff,
+            rng=rng,
+            now=now,
+            merge_into=merge_into,
+        )
+        if target in ("in_review", "extended", "answered", "closed") and rng.random() < 0.3:
+            reporter_writes(
+                schedule,
+                lambda i=i: submitted[i].report,
+                lambda i=i: submitted[i].receipt,
+                received_at + 4 * dt.timedelta(days=1),
+            )
+    daily_sweeps(schedule, arrivals[0], now)
+    schedule.run()
+    deadlines_sweep(now=now)
     return receipts

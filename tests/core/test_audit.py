@@ -77,3 +77,14 @@ def test_an_entry_rolls_back_with_its_change(db):
         1 / 0  # noqa: B018
     assert AuditEvent.objects.count() == before
     assert audit_verify().ok
+
+
+def test_a_time_in_another_zone_still_verifies(db):
+    import datetime as dt
+    from unittest import mock
+    from zoneinfo import ZoneInfo
+
+    almaty_time = dt.datetime(2026, 3, 20, 18, 0, tzinfo=ZoneInfo("Asia/Almaty"))
+    with mock.patch("django.utils.timezone.now", return_value=almaty_time), transaction.atomic():
+        audit_record(action="test.event")
+    assert audit_verify().ok

@@ -1,8 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from adal.core.models import Role, Unit, User
-from adal.demo.scenario import build_accounts, build_reports, build_units
+from adal.cases.tasks import schedule_sweep
+from adal.core.models import Unit, User
+from adal.demo.scenario import build_accounts, build_history, build_routing, build_unit_staff, build_units
 from adal.hotline.receipts import receipt_format
 
 
@@ -10,7 +11,7 @@ class Command(BaseCommand):
     help = "Load the demo scenario into an empty database and print the demo accounts and receipts."
 
     def add_arguments(self, parser):
-        parser.add_argument("--reports", type=int, default=36, help="number of hotline reports (default 36)")
+        parser.add_argument("--reports", type=int, default=60, help="number of hotline reports (default 60)")
 
     def handle(self, *args, reports, **options):
         if Unit.objects.exists() or User.objects.exists():
@@ -18,8 +19,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             units = build_units()
             accounts = build_accounts(units)
-        operator = User.objects.get(role=Role.OPERATOR)
-        receipts = build_reports(operator=operator, count=reports)
+            build_routing(units)
+            by_role = {u.role: u for u in User.objects.filter(username__in=[a.username for a in accounts])}
+            staff = build_unit_staff(units, by_role)
+        receipts = build_history(staff=staff, count=reports)
+        schedule_sweep()
         self._print(accounts, receipts, units)
 
     def _print(self, accounts, receipts, units):
