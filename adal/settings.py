@@ -117,6 +117,7 @@ TEMPLATES = [
 ]
 
 FORM_RENDERER = "adal.core.forms.FormRenderer"
+FORMAT_MODULE_PATH = ["adal.formats"]
 
 # SQLite by default (WAL, IMMEDIATE transactions, a busy timeout); PostgreSQL by DATABASE_URL.
 DATABASE_URL = os.getenv("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'adal.sqlite3'}")

@@ -1,6 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
-from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -44,13 +43,10 @@ def domain_invalid(request, exc):
 def receipt_throttled(request, exc):
     response = api.create_response(
         request,
-        {
-            "detail": _("Too many wrong receipts. Try again in %(seconds)d seconds.")
-            % {"seconds": exc.retry_after}
-        },
+        {"detail": exc.verdict.message()},
         status=429,
     )
-    response["Retry-After"] = str(exc.retry_after)
+    response["Retry-After"] = str(exc.verdict.retry_after)
     return response
 
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from adal.cases.models import Case, MeasureKind, Outcome, State
 from adal.cases.services import officers_for
@@ -10,7 +11,9 @@ from adal.hotline.models import Category, Channel
 
 class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("open", _("Open")), ("all", _("All")), *State.choices]
+        label=_("State"),
+        required=False,
+        choices=[("open", pgettext_lazy("cases", "Open")), ("all", _("All")), *State.choices],
     )
     category = forms.ChoiceField(
         label=_("Category"), required=False, choices=[("", _("Any")), *Category.choices]

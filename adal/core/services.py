@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from adal.core.audit import audit_record
 from adal.core.models import Territory, Unit, User
@@ -100,7 +100,11 @@ def staff_login_check(*, username: str, password: str, totp_code: str = "") -> U
     if user.is_locked(now):
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
         raise LoginRefused(
-            _("Too many failed attempts: this account is locked for %(minutes)d more minutes.")
+            ngettext(
+                "Too many failed attempts: this account is locked for %(minutes)d more minute.",
+                "Too many failed attempts: this account is locked for %(minutes)d more minutes.",
+                minutes,
+            )
             % {"minutes": minutes}
         )
     if not user.check_password(password):

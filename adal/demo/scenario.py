@@ -272,8 +272,18 @@ def _draft(rng, i, regions) -> tuple[ReportDraft, str]:
 
 
 STUCK = ["accepted", "assigned", "in_review", "assigned", "in_review", "triage"]
-EVERY_STATE = ["reopened", "extended", "answered", "closed", "decided", "redirected", "merged",
-               "left_without_consideration", "closed", "in_review"]
+EVERY_STATE = [
+    "reopened",
+    "extended",
+    "answered",
+    "closed",
+    "decided",
+    "redirected",
+    "merged",
+    "left_without_consideration",
+    "closed",
+    "in_review",
+]
 
 
 def build_history(*, staff: dict, count: int = 60, seed: int = 2026, days: int = 45) -> list[DemoReceipt]:

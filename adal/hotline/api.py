@@ -23,7 +23,7 @@ from adal.hotline.services import (
 from adal.hotline.services import (
     UploadedFile as Upload,
 )
-from adal.hotline.throttle import throttle_check, throttle_failure, throttle_success
+from adal.hotline.throttle import Verdict, throttle_check, throttle_failure, throttle_success
 
 router = Router(tags=["reports"])
 
@@ -38,8 +38,8 @@ def _codes(pairs) -> str:
 
 
 class ReceiptThrottled(Exception):
-    def __init__(self, retry_after: int):
-        self.retry_after = retry_after
+    def __init__(self, verdict: Verdict):
+        self.verdict = verdict
 
 
 class ReceiptAuth(APIKeyHeader):
@@ -54,7 +54,7 @@ class ReceiptAuth(APIKeyHeader):
         address = request.META.get("REMOTE_ADDR", "")
         verdict = throttle_check(address)
         if not verdict.allowed:
-            raise ReceiptThrottled(verdict.retry_after)
+            raise ReceiptThrottled(verdict)
         receipt = receipt_normalise(value) if scheme.lower() == "receipt" else None
         report = report_find_by_receipt(receipt) if receipt else None
         if report is None:

@@ -11,6 +11,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from adal.core import crypto
@@ -56,7 +57,12 @@ def check_file(*, name: str, data: bytes) -> CheckedFile:
         raise ValidationError(_('The file "%(name)s" is empty.') % {"name": name}, code="file_empty")
     if len(data) > limit:
         raise ValidationError(
-            _('The file "%(name)s" is larger than %(limit)d MB.') % {"name": name, "limit": limit // 2**20},
+            ngettext(
+                'The file "%(name)s" is larger than %(limit)d MB.',
+                'The file "%(name)s" is larger than %(limit)d MB.',
+                limit // 2**20,
+            )
+            % {"name": name, "limit": limit // 2**20},
             code="file_too_large",
         )
     kind = filetype.guess(data)

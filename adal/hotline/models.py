@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from adal.core.fields import EncryptedJSONField, EncryptedTextField
 from adal.core.models import Territory, User
@@ -33,7 +34,7 @@ class Channel(models.TextChoices):
 class IdentityMode(models.TextChoices):
     ANONYMOUS = "anonymous", _("Anonymous")
     CONFIDENTIAL = "confidential", _("Confidential")
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("identity", "Open")
 
 
 class RegistrationCounter(models.Model):

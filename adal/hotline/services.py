@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from adal.cases.services import case_open, reporter_message_received
 from adal.core.audit import audit_record
@@ -200,12 +201,23 @@ def _validate(draft: ReportDraft, files, channel, registered_by):
     description = draft.description.strip()
     if len(description) < DESCRIPTION_MIN:
         errors.add(
-            "description", _("Describe what happened in at least %(n)d characters.") % {"n": DESCRIPTION_MIN}
+            "description",
+            ngettext(
+                "Describe what happened in at least %(n)d character.",
+                "Describe what happened in at least %(n)d characters.",
+                DESCRIPTION_MIN,
+            )
+            % {"n": DESCRIPTION_MIN},
         )
     elif len(description) > DESCRIPTION_MAX:
         errors.add(
             "description",
-            _("The description is too long (at most %(n)d characters).") % {"n": DESCRIPTION_MAX},
+            ngettext(
+                "The description is too long (at most %(n)d character).",
+                "The description is too long (at most %(n)d characters).",
+                DESCRIPTION_MAX,
+            )
+            % {"n": DESCRIPTION_MAX},
         )
     if draft.bribe_amount is not None and draft.bribe_amount < 0:
         errors.add("bribe_amount", _("The amount cannot be negative."))
@@ -249,7 +261,15 @@ def _validate_channel(channel: str, registered_by: User | None, errors: Errors) 
 
 def _check_files(files, errors: Errors, name: str) -> list[CheckedFile]:
     if len(files) > settings.ADAL_ATTACHMENT_MAX_COUNT:
-        errors.add(name, _("Attach at most %(n)d files.") % {"n": settings.ADAL_ATTACHMENT_MAX_COUNT})
+        errors.add(
+            name,
+            ngettext(
+                "Attach at most %(n)d file.",
+                "Attach at most %(n)d files.",
+                settings.ADAL_ATTACHMENT_MAX_COUNT,
+            )
+            % {"n": settings.ADAL_ATTACHMENT_MAX_COUNT},
+        )
         return []
     checked = [errors.check(name, check_file, name=f.name, data=f.data) for f in files]
     return [c for c in checked if c is not None]
@@ -268,7 +288,15 @@ def reporter_message_add(
     if not body and not files:
         errors.add("body", _("Write a message or attach a file."))
     if len(body) > MESSAGE_MAX:
-        errors.add("body", _("The message is too long (at most %(n)d characters).") % {"n": MESSAGE_MAX})
+        errors.add(
+            "body",
+            ngettext(
+                "The message is too long (at most %(n)d character).",
+                "The message is too long (at most %(n)d characters).",
+                MESSAGE_MAX,
+            )
+            % {"n": MESSAGE_MAX},
+        )
     if contains_receipt(body, receipt):
         errors.add(
             "body",
@@ -320,7 +348,15 @@ def reporter_files_add(*, report: Report, files: list[UploadedFile]) -> list[Att
 
 def _check_report_files(report: Report, files, errors: Errors) -> list[CheckedFile]:
     if report.attachments.count() + len(files) > REPORT_MAX_FILES:
-        errors.add("files", _("A report can have at most %(n)d files.") % {"n": REPORT_MAX_FILES})
+        errors.add(
+            "files",
+            ngettext(
+                "A report can have at most %(n)d file.",
+                "A report can have at most %(n)d files.",
+                REPORT_MAX_FILES,
+            )
+            % {"n": REPORT_MAX_FILES},
+        )
         return []
     return _check_files(files, errors, "files")
 

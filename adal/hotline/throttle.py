@@ -15,12 +15,20 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import ngettext
 
 
 @dataclass(frozen=True)
 class Verdict:
     allowed: bool
     retry_after: int = 0
+
+    def message(self) -> str:
+        return ngettext(
+            "Too many wrong receipts. Try again in %(seconds)d second.",
+            "Too many wrong receipts. Try again in %(seconds)d seconds.",
+            self.retry_after,
+        ) % {"seconds": self.retry_after}
 
 
 def _window() -> tuple[int, int]:

@@ -88,11 +88,7 @@ def inbox_login(request):
         verdict = throttle_check(address)
         receipt = receipt_normalise(form.cleaned_data["receipt"])
         if not verdict.allowed:
-            form.add_error(
-                "receipt",
-                _("Too many wrong receipts. Try again in %(seconds)d seconds.")
-                % {"seconds": verdict.retry_after},
-            )
+            form.add_error("receipt", verdict.message())
             status = 429
         elif receipt is None:
             form.add_error("receipt", _("A receipt is 16 digits, as printed on your slip."))
