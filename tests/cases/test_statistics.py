@@ -5,7 +5,6 @@ from django.utils import timezone
 
 from adal.cases.clocks import local_date
 from adal.cases.models import Case
-from adal.core.workdays import calendar
 from adal.cases.selectors import (
     Period,
     answered_on_time_share,
@@ -15,6 +14,7 @@ from adal.cases.selectors import (
 )
 from adal.cases.services import case_answer, case_assign, case_decide, case_review_start
 from adal.cases.sweep import deadlines_sweep
+from adal.core.workdays import calendar
 from tests.cases.test_transitions import accepted
 
 
@@ -67,8 +67,9 @@ def test_no_answers_means_no_share(db, period):
 
 def test_overdue_now(org, new_case):
     case = accepted(org, new_case)
-    Case.objects.filter(pk=case.pk).update(due_at=timezone.now() - dt.timedelta(days=1),
-                                           escalate_at=timezone.now() - dt.timedelta(hours=1))
+    Case.objects.filter(pk=case.pk).update(
+        due_at=timezone.now() - dt.timedelta(days=1), escalate_at=timezone.now() - dt.timedelta(hours=1)
+    )
     deadlines_sweep(now=timezone.now())
     deadlines_sweep(now=timezone.now())
     assert overdue_now() == {"overdue": 1, "very_overdue": 1}

@@ -97,3 +97,24 @@ def test_two_sweeps_at_once_act_once(org, new_case):
         t.join()
     assert sum(r["overdue"] for r in results) == 5
     assert all(c.events.filter(kind="overdue").count() == 1 for c in Case.objects.all())
+
+
+def test_the_sweep_command_reports_what_it_did(org, new_case, capsys):
+    from django.core.management import call_command
+
+    accepted(org, new_case)
+    call_command("sweep")
+    assert "overdue: 0" in capsys.readouterr().out
+
+
+def test_a_reporter_message_reaches_the_officer(
+    org, new_case, mailoutbox, django_capture_on_commit_callbacks
+):
+    from adal.hotline.services import reporter_message_add
+
+    case = case_assign(case=accepted(org, new_case), by=org["head"], officer=org["officer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        reporter_message_add(report=case.report, receipt="0" * 16, body="Есть новые документы.")
+    assert [m.to for m in mailoutbox] == [["officer@adal.example"]]
+    assert "Есть новые документы" not in mailoutbox[0].body
+    assert case.events.filter(kind="reporter_message").exists()
