@@ -25,16 +25,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import random
 import time
 from dataclasses import dataclass, field
 
+from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from adal.cases.clocks import Clock
-from adal.cases.models import Case, CaseEvent, ResponsePolicy, State, StateBodyRequest
+from adal.cases.models import OPEN_STATES, Case, CaseEvent, ResponsePolicy, State, StateBodyRequest
 from adal.core.models import Role, Territory, Unit, User
 from adal.core.selectors import regions_current
 from adal.core.services import unit_create
@@ -65,7 +66,14 @@ CATEGORY_WEIGHTS = {
     Category.DRINKING_WATER: 2,
     Category.OTHER: 4,
 }
-CHANNEL_WEIGHTS = {Channel.WEB: 55, Channel.API: 20, Channel.PHONE: 15, Channel.LETTER: 6, Channel.IN_PERSON: 4}
+CHANNEL_WEIGHTS = {
+    Channel.WEB: 55,
+    Channel.API: 20,
+    Channel.PHONE: 15,
+    Channel.LETTER: 6,
+    Channel.IN_PERSON: 4,
+}
+UNUSABLE = make_password(None)
 OUTCOMES = ["substantiated", "partly", "not_substantiated", "not_confirmed"]
 
 CONTENTS = [
@@ -78,7 +86,8 @@ CONTENTS = [
         "bribe_amount": "150000",
     },
     {
-        "description": "Директор школы требует с родителей 300 000 тенге за зачисление ребёнка в первый класс.",
+        "description": "Директор школы требует с родителей 300 000 тенге за зачисление ребёнка "
+        "в первый класс.",
         "occurred": "2025-08-20",
         "place": "Школа-гимназия № 12",
         "persons": ["Директор школы"],
@@ -102,7 +111,8 @@ CONTENTS = [
         "bribe_amount": "300000",
     },
     {
-        "description": "A district official uses the akimat's cars and drivers for his family's private trips.",
+        "description": "A district official uses the akimat's cars and drivers for his family's "
+        "private trips.",
         "persons": ["Deputy head of the district akimat"],
         "organisations": ["District akimat"],
     },
@@ -118,9 +128,64 @@ NOTES = [
     "Материалы направлены в правоохранительные органы.",
 ]
 
-REPORT_COLUMNS = ["id", "registration_number", "receipt_hash", "received_at", "channel", "category", "region_id", "district_id", "identity_mode", "language", "content", "identity", "registered_by_id"]
-CASE_COLUMNS = ["id", "report_id", "state", "version", "unit_id", "assignee_id", "category", "region_id", "channel", "concerns_corruption", "involves_official", "policy_id", "registered_at", "triage_due_at", "answer_due_at", "due_at", "remind_at", "escalate_at", "overdue_level", "extended_at", "outcome", "decided_at", "answered_at", "closed_at", "merged_into_id", "redirected_to", "reporter_rating", "appealed_at", "updated_at"]
-EVENT_COLUMNS = ["id", "case_id", "at", "actor_id", "actor_label", "kind", "from_state", "to_state", "data", "note"]
+REPORT_COLUMNS = [
+    "id",
+    "registration_number",
+    "receipt_hash",
+    "received_at",
+    "channel",
+    "category",
+    "region_id",
+    "district_id",
+    "identity_mode",
+    "language",
+    "content",
+    "identity",
+    "registered_by_id",
+]
+CASE_COLUMNS = [
+    "id",
+    "report_id",
+    "state",
+    "version",
+    "unit_id",
+    "assignee_id",
+    "category",
+    "region_id",
+    "channel",
+    "concerns_corruption",
+    "involves_official",
+    "policy_id",
+    "registered_at",
+    "triage_due_at",
+    "answer_due_at",
+    "due_at",
+    "remind_at",
+    "escalate_at",
+    "overdue_level",
+    "extended_at",
+    "outcome",
+    "decided_at",
+    "answered_at",
+    "closed_at",
+    "merged_into_id",
+    "redirected_to",
+    "reporter_rating",
+    "appealed_at",
+    "updated_at",
+]
+EVENT_COLUMNS = [
+    "id",
+    "case_id",
+    "at",
+    "actor_id",
+    "actor_label",
+    "kind",
+    "from_state",
+    "to_state",
+    "data",
+    "note",
+]
 EVENT_FOR_STATE = {
     State.TRIAGE: ("triage_start", State.REGISTERED),
     State.ACCEPTED: ("accept", State.TRIAGE),
@@ -145,7 +210,7 @@ def _check_columns(model, columns: list[str]) -> None:
         )
 
 
-def _weighted(rng: random.Random, weights: dict):
+def _weighted(weights: dict):
     keys, values = list(weights), list(weights.values())
     cum, total = [], 0.0
     for v in values:
@@ -209,7 +274,7 @@ def build_org() -> Org:
                 first_name=first_names[n % 8],
                 last_name=last_names[(n + 3) % 8],
                 is_staff=True,
-                password="!",
+                password=UNUSABLE,
             )
         )
         for k in range({"centre": 3, "region": 2}.get(unit.level, 1)):
@@ -222,7 +287,7 @@ def build_org() -> Org:
                     first_name=first_names[(n + k) % 8],
                     last_name=last_names[(n * 3 + k) % 8],
                     is_staff=True,
-                    password="!",
+                    password=UNUSABLE,
                 )
             )
     User.objects.bulk_create(staff)
@@ -289,9 +354,9 @@ class Generator:
         left = 1.0 - sum(weights.values())
         raw = [0.6 + 0.8 * self.rng.random() for _ in rest]
         weights.update({r: left * w / sum(raw) for r, w in zip(rest, raw, strict=True)})
-        self.regions = _weighted(self.rng, weights)
-        self.categories = _weighted(self.rng, CATEGORY_WEIGHTS)
-        self.channels = _weighted(self.rng, CHANNEL_WEIGHTS)
+        self.regions = _weighted(weights)
+        self.categories = _weighted(CATEGORY_WEIGHTS)
+        self.channels = _weighted(CHANNEL_WEIGHTS)
         content_field = Report._meta.get_field("content")
         identity_field = Report._meta.get_field("identity")
         note_field = CaseEvent._meta.get_field("note")
@@ -318,12 +383,18 @@ class Generator:
 
     def _event(self, case_id, at, actor, kind, from_state, to_state, data=None, note=None):
         self.event_id += 1
-        label = self.org.usernames.get(actor, "system") if actor else ("reporter" if kind == "registered" else "system")
-        return (self.event_id, case_id, at, actor, label, kind, from_state, to_state, json.dumps(data or {}), note)
+        if actor:
+            label = self.org.usernames.get(actor, "system")
+        else:
+            label = "reporter" if kind == "registered" else "system"
+        data = json.dumps(data or {})
+        return (self.event_id, case_id, at, actor, label, kind, from_state, to_state, data, note)
 
     def rows(self, i: int):
         rng, t0, org, clocks = self.rng, self.t0, self.org, self.clocks
-        reg = t0 - dt.timedelta(seconds=rng.random() * YEARS * 365 * DAY)
+        # Ids grow with time, as they do when reports arrive one after another.
+        span = YEARS * 365 * DAY
+        reg = t0 - dt.timedelta(seconds=span - span * (i - 1 + rng.random()) / self.n)
         region = self._pick(self.regions)
         districts = org.districts_of[region]
         district = rng.choice(districts) if districts and rng.random() < 0.5 else None
@@ -433,7 +504,9 @@ class Generator:
                     if close_at > t0:
                         c.update(state=State.ANSWERED, version=6, updated=answered)
                     else:
-                        closed = close_at if rng.random() < 0.7 else self._between(answered, close_at, 0.1, 0.9)
+                        closed = (
+                            close_at if rng.random() < 0.7 else self._between(answered, close_at, 0.1, 0.9)
+                        )
                         c.update(state=State.CLOSED, version=7, closed=closed, updated=closed)
         state = c["state"]
         if state != State.REGISTERED:
@@ -488,7 +561,8 @@ class Generator:
 
     def _in_triage(self, c, reg, triage_due):
         age = (self.t0 - reg).total_seconds()
-        c.update(state=State.REGISTERED if age < 6 * 3600 else State.TRIAGE, version=0 if age < 6 * 3600 else 1)
+        fresh = age < 6 * 3600
+        c.update(state=State.REGISTERED if fresh else State.TRIAGE, version=0 if fresh else 1)
         self._deadline_fields(c, triage_due)
 
     def _open(self, c, accepted, answered, answer_due, assignee):
@@ -537,7 +611,20 @@ def _positions(columns, names):
 REPORT_DT = _positions(REPORT_COLUMNS, ["received_at"])
 CASE_DT = _positions(
     CASE_COLUMNS,
-    ["registered_at", "triage_due_at", "answer_due_at", "due_at", "remind_at", "escalate_at", "extended_at", "decided_at", "answered_at", "closed_at", "appealed_at", "updated_at"],
+    [
+        "registered_at",
+        "triage_due_at",
+        "answer_due_at",
+        "due_at",
+        "remind_at",
+        "escalate_at",
+        "extended_at",
+        "decided_at",
+        "answered_at",
+        "closed_at",
+        "appealed_at",
+        "updated_at",
+    ],
 )
 CASE_BOOL = _positions(CASE_COLUMNS, ["concerns_corruption", "involves_official"])
 EVENT_DT = _positions(EVENT_COLUMNS, ["at"])
@@ -579,13 +666,15 @@ class Writer:
         if not rows:
             return
         if self.vendor == "sqlite":
-            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608
             connection.connection.executemany(sql, _sqlite_rows(rows, datetime_positions, bool_positions))
         else:
-            with connection.connection.cursor() as cur:
-                with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+            with (
+                connection.connection.cursor() as cur,
+                cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
 
 
 def load(n: int, *, log=print) -> dict:
@@ -620,7 +709,8 @@ def load(n: int, *, log=print) -> dict:
         with transaction.atomic():
             if writer.vendor == "postgresql":
                 with connection.cursor() as cur:
-                    cur.execute("SET LOCAL session_replication_role = replica")  # no FK triggers: ours are right
+                    # No foreign key triggers: the generated keys are right.
+                    cur.execute("SET LOCAL session_replication_role = replica")
             writer.write("hotline_report", REPORT_COLUMNS, reports, REPORT_DT)
             writer.write("cases_case", CASE_COLUMNS, cases, CASE_DT, CASE_BOOL)
             writer.write("cases_caseevent", EVENT_COLUMNS, events, EVENT_DT)
@@ -635,7 +725,7 @@ def load(n: int, *, log=print) -> dict:
         if writer.vendor == "postgresql":
             for table in ("hotline_report", "cases_case", "cases_caseevent"):
                 cur.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"  # noqa: S608
                 )
     target = enrich_focus_case(org)
     t = time.monotonic()
@@ -666,7 +756,9 @@ def enrich_focus_case(org: Org) -> int:
     timeline, a conversation and a request to a state body, as a busy case has."""
     branch = org.region_units[Territory.objects.get(kato=FOCUS_REGION).pk]
     case = (
-        Case.objects.filter(unit=branch, state=State.IN_REVIEW, assignee__isnull=False, extended_at__isnull=True)
+        Case.objects.filter(
+            unit=branch, state=State.IN_REVIEW, assignee__isnull=False, extended_at__isnull=True
+        )
         .order_by("-registered_at")
         .first()
     )
@@ -741,8 +833,16 @@ def percent(n: int, total: int) -> str:
     return f"{100 * n / total:.1f}%" if total else "-"
 
 
-def describe() -> dict:
+def describe(t0: dt.datetime) -> dict:
     """How the loaded cases are spread (for the README)."""
     total = Case.objects.count()
-    by_state = dict(Case.objects.order_by().values_list("state").annotate(n=__import__("django").db.models.Count("id")))
-    return {"total": total, "by_state": by_state, "log10": round(math.log10(max(total, 1)), 2)}
+    by_state = dict(Case.objects.order_by().values_list("state").annotate(n=Count("id")))
+    open_cases = Case.objects.filter(state__in=OPEN_STATES)
+    return {
+        "total": total,
+        "by_state": by_state,
+        "open": open_cases.count(),
+        "overdue": open_cases.filter(due_at__lt=t0).count(),
+        "very_overdue": open_cases.filter(overdue_level=2).count(),
+        "events": CaseEvent.objects.count(),
+    }

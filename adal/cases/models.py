@@ -200,6 +200,35 @@ class Case(models.Model):
         return self.state in OPEN_STATES
 
 
+# How each kind of event reads in a case's timeline.
+EVENT_LABELS = {
+    "registered": _("Report registered"),
+    "triage_start": _("Triage started"),
+    "accept": _("Accepted and routed"),
+    "redirect": _("Redirected to a competent authority"),
+    "merge": _("Merged into another case"),
+    "leave": _("Left without consideration"),
+    "assign": _("Officer assigned"),
+    "reroute": _("Re-routed to another unit"),
+    "review_start": _("Review started"),
+    "decide": _("Decision taken"),
+    "answer": _("Answer sent to the reporter"),
+    "close": _("Closed"),
+    "extend": _("Deadline extended"),
+    "appeal": _("Appealed by the reporter"),
+    "rated": _("Answer rated by the reporter"),
+    "note": _("Internal note"),
+    "request_sent": _("Request sent to a state body"),
+    "request_answered": _("State body answered"),
+    "linked": _("Linked to a related case"),
+    "clarification_requested": _("Clarification asked of the reporter"),
+    "reporter_message": _("Message from the reporter"),
+    "reminder": _("Reminder sent"),
+    "overdue": _("Overdue: escalated to the unit head"),
+    "very_overdue": _("Very overdue: escalated to the next level"),
+}
+
+
 class CaseEvent(models.Model):
     case = models.ForeignKey(Case, models.CASCADE, related_name="events")
     at = models.DateTimeField()
@@ -217,6 +246,14 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d}"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.kind, self.kind))
+
+    @property
+    def to_state_label(self) -> str:
+        return str(State(self.to_state).label) if self.to_state in State.values else ""
 
 
 class Measure(models.Model):

@@ -698,7 +698,8 @@ def case_rate(*, case: Case, rating: int) -> Case:
     if not 1 <= rating <= 5:
         raise TransitionRefused(_("Rate from 1 to 5."))
     with transaction.atomic():
-        Case.objects.filter(pk=case.pk).update(reporter_rating=rating)
+        if not Case.objects.filter(pk=case.pk, reporter_rating__isnull=True).update(reporter_rating=rating):
+            raise TransitionRefused(_("The answer has already been rated."))
         _event(case, None, "rated", data={"rating": rating}, actor_label=REPORTER)
     case.refresh_from_db()
     return case

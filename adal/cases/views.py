@@ -144,7 +144,10 @@ WORK_ACTIONS = ("note", "request", "request_answer", "link", "clarify")
 
 
 def _forms_for(case, user) -> dict[str, Any]:
-    names = s.allowed_actions(user, case) + (list(WORK_ACTIONS) if s.may_work_on(user, case) else [])
+    work = [
+        a for a in WORK_ACTIONS if a != "request_answer" or case.requests.filter(answered_at=None).exists()
+    ]
+    names = s.allowed_actions(user, case) + (work if s.may_work_on(user, case) else [])
     return {name: _bound(name, case, user) for name in names}
 
 

@@ -293,9 +293,13 @@ def test_an_appeal_reopens_one_level_up_once(org, new_case):
 
 def test_the_reporter_rates_the_answer(org, new_case):
     case = case_answer(case=decided(org, new_case), by=org["officer"], findings="Ответ.")
-    assert case_rate(case=case, rating=4).reporter_rating == 4
     with pytest.raises(TransitionRefused):
         case_rate(case=case, rating=9)
+    assert case_rate(case=case, rating=4).reporter_rating == 4
+    with pytest.raises(TransitionRefused):  # once only
+        case_rate(case=case, rating=1)
+    case.refresh_from_db()
+    assert case.reporter_rating == 4 and case.events.filter(kind="rated").count() == 1
 
 
 def test_the_clock_switches_from_triage_to_answer(org, new_case):

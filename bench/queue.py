@@ -1,0 +1,1069 @@
+"""The staff queue and the case page with 1,000,000 cases, against the same pages' queries by hand.
+
+    .venv/bin/python bench/queue.py [--backend sqlite|postgres|both] [--cases N] [--reuse]
+
+For each backend: a database with N cases (a SQLite file ``var/bench-queue/queue.sqlite3``, or the
+PostgreSQL database ``adal_bench_queue`` at 127.0.0.1, dropped and created again), migrated with
+``manage.py migrate`` and loaded by ``bench/_queue_data.py``; ``--reuse`` keeps a database loaded
+earlier with the same N. Then, in a fresh process, the views run in-process through
+``django.test.Client`` (every middleware, the session, the template), for a regional unit head
+(Almaty's branch, 16% of the cases) and the centre's head (every case):
+
+* the queue's first page and a deep page (``--deep`` pages in, by the keyset cursor; or the last page),
+  open cases (the default), category + overdue, and all states;
+* the case page of a busy in-review case;
+
+each ``--reps`` times, interleaved with the baseline: the same page's queries written by hand in SQL
+(the keyset query with the scope as a unit path prefix, ``ORDER BY due_at, id LIMIT 51``, the counts;
+the case row and its lists, the audit append) on a raw cursor of the same connection. Then the deadline
+sweep over all N cases, at a moment when nothing is due and at the two moments of a day when a cohort
+comes due (the end of a day: overdue, very overdue, closing; 09:00: reminders); the database is put back
+after each run. Results: a table, ``bench/results/queue-*.json``, and (N = 1,000,000, unless
+``--no-readme``) the Queue section of bench/README.md. Only 127.0.0.1 is contacted.
+"""
+
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+# This file's name shadows the standard library's ``queue`` (logging.handlers imports it): keep the
+# bench directory off the front of the path, and find _common at its end.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH] + [str(BENCH)]
+
+import argparse  # noqa: E402
+import contextlib  # noqa: E402
+import datetime as dt  # noqa: E402
+import json  # noqa: E402
+import math  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
+
+import _common as c  # noqa: E402
+
+ROOT = BENCH.parent
+README = BENCH / "README.md"
+RESULTS_DIR = BENCH / "results"
+VAR = ROOT / "var" / "bench-queue"
+SQLITE_PATH = VAR / "queue.sqlite3"
+PG_DATABASE = "adal_bench_queue"
+PAGE = 50
+TARGET_P95_MS = 100.0
+TARGET_RATIO = 2.0
+TARGET_SWEEP_S = 1.0
+FILTERS = {
+    "open": "",  # the default: open cases
+    "category+overdue": "category=bribery&overdue=on",
+    "all states": "state=all",
+}
+
+
+def log(*args):
+    print(*args, flush=True)
+
+
+# ================================================================ the parent: databases and report
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    p.add_argument("--cases", type=int, default=1_000_000, help="cases to load (1,000,000)")
+    p.add_argument("--reuse", action="store_true", help="keep a database loaded earlier with the same N")
+    p.add_argument("--reps", type=int, default=200, help="timed repetitions of each page (200)")
+    p.add_argument("--warmup", type=int, default=10, help="untimed repetitions first (10)")
+    p.add_argument("--deep", type=int, default=200, help="how many pages in the deep page is (200)")
+    p.add_argument("--sweep-runs", type=int, default=5, help="timed sweeps at each moment (5)")
+    p.add_argument("--pg-admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    p.add_argument("--wait-for", default="bench/intake.py", help="wait while a process matches (pgrep -f)")
+    p.add_argument("--max-wait", type=float, default=1200, help="seconds to wait for it at most (1200)")
+    p.add_argument("--diagnose", action="store_true", help="also EXPLAIN every page's queries and profile")
+    p.add_argument("--no-readme", action="store_true", help="do not touch bench/README.md")
+    p.add_argument("--child", choices=["load", "measure"], help=argparse.SUPPRESS)
+    p.add_argument("--out", help=argparse.SUPPRESS)
+    a = p.parse_args(argv)
+    if urlsplit(a.pg_admin_url).hostname not in ("127.0.0.1", "localhost"):
+        p.error("--pg-admin-url must point at 127.0.0.1")
+    if not 1_000 <= a.cases <= 5_000_000:
+        p.error("--cases must be between 1,000 and 5,000,000")
+    if a.reps < 1 or a.deep < 1 or a.sweep_runs < 1:
+        p.error("--reps, --deep and --sweep-runs must be positive")
+    return a
+
+
+def database_url(backend: str, admin_url: str) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{SQLITE_PATH}"
+    parts = urlsplit(admin_url)
+    return parts._replace(path=f"/{PG_DATABASE}").geturl()
+
+
+def meta_path(backend: str) -> Path:
+    return VAR / f"{backend}.json"
+
+
+def child_env(url: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="adal.settings",
+        DB_CONN_MAX_AGE="3600",  # one connection for the whole run: the baseline's cursor uses it too
+        DEBUG="",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def pg_admin(admin_url: str, *statements: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as conn:
+        for sql in statements:
+            conn.execute(sql)
+
+
+def pg_exists(admin_url: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as conn:
+        return (
+            conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_DATABASE]).fetchone() is not None
+        )
+
+
+def reusable(backend: str, opts) -> dict | None:
+    path = meta_path(backend)
+    if not path.exists():
+        return None
+    meta = json.loads(path.read_text())
+    if meta.get("cases") != opts.cases:
+        return None
+    if backend == "sqlite" and not SQLITE_PATH.exists():
+        return None
+    if backend == "postgres" and not pg_exists(opts.pg_admin_url):
+        return None
+    return meta
+
+
+def fresh_database(backend: str, opts, url: str) -> None:
+    VAR.mkdir(parents=True, exist_ok=True)
+    meta_path(backend).unlink(missing_ok=True)
+    if backend == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+    else:
+        pg_admin(
+            opts.pg_admin_url,
+            f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)',
+            f'CREATE DATABASE "{PG_DATABASE}"',
+        )
+    t = time.monotonic()
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env=child_env(url),
+        check=True,
+        timeout=600,
+    )
+    log(f"  migrated in {time.monotonic() - t:.1f} s")
+
+
+def run_child(step: str, backend: str, opts, url: str, out: Path, timeout: float) -> dict:
+    argv = [sys.executable, str(BENCH / "queue.py"), "--child", step, "--out", str(out)]
+    argv += ["--cases", str(opts.cases), "--reps", str(opts.reps), "--warmup", str(opts.warmup)]
+    argv += ["--deep", str(opts.deep), "--sweep-runs", str(opts.sweep_runs)]
+    if opts.diagnose:
+        argv.append("--diagnose")
+    subprocess.run(argv, cwd=ROOT, env=child_env(url), check=True, timeout=timeout)
+    return json.loads(out.read_text())
+
+
+def wait_for_quiet_machine(pattern: str, max_wait: float) -> float:
+    """Wait (polling every 30 s, at most max_wait) while another benchmark runs; returns seconds waited."""
+    if not pattern:
+        return 0.0
+    started = time.monotonic()
+    for _ in range(int(max_wait // 30) + 1):
+        found = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True, timeout=10)
+        others = [pid for pid in found.stdout.split() if int(pid) != os.getpid()]
+        if not others:
+            break
+        log(f"  waiting: {pattern} is running (pids {', '.join(others)})")
+        time.sleep(30)
+    return time.monotonic() - started
+
+
+def main(argv=None) -> int:
+    opts = parse_args(argv)
+    if opts.child:
+        return child_main(opts)
+    backends = ["sqlite", "postgres"] if opts.backend == "both" else [opts.backend]
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    results = {"machine": c.machine_facts(), "commit": c.git_commit(ROOT), "date": time.strftime("%Y-%m-%d")}
+    results["options"] = {k: v for k, v in vars(opts).items() if k not in ("child", "out")}
+    results["backends"] = {}
+    for backend in backends:
+        log(f"== {backend}: {opts.cases:,} cases")
+        url = database_url(backend, opts.pg_admin_url)
+        meta = reusable(backend, opts) if opts.reuse else None
+        if meta:
+            log(f"  reusing the database loaded on {meta['t0']}")
+        else:
+            waited = wait_for_quiet_machine(opts.wait_for, opts.max_wait)  # loading would disturb it too
+            if waited > 1:
+                log(f"  waited {waited:.0f} s")
+            fresh_database(backend, opts, url)
+            meta = run_child("load", backend, opts, url, meta_path(backend), timeout=6 * 3600)
+        waited = wait_for_quiet_machine(opts.wait_for, opts.max_wait)
+        out = RESULTS_DIR / f"queue-{stamp}-{backend}.json"
+        measured = run_child("measure", backend, opts, url, out, timeout=6 * 3600)
+        measured["waited_s"] = round(waited)
+        measured["load"] = meta
+        results["backends"][backend] = measured
+        print_backend(backend, measured)
+    path = RESULTS_DIR / f"queue-{stamp}.json"
+    path.write_text(json.dumps(results, indent=2, default=str))
+    log(f"results: {path.relative_to(ROOT)}")
+    if opts.cases == 1_000_000 and not opts.no_readme:
+        write_readme(results)
+        log("bench/README.md updated")
+    return 0 if all_pass(results) else 1
+
+
+# ---------------------------------------------------------------- the table
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def page_rows(measured: dict):
+    for m in measured["pages"]:
+        p95_ok = m["view_p95"] < TARGET_P95_MS
+        ratio_ok = m["ratio"] <= TARGET_RATIO
+        yield m, p95_ok, ratio_ok
+
+
+def all_pass(results: dict) -> bool:
+    for measured in results["backends"].values():
+        for _m, p95_ok, ratio_ok in page_rows(measured):
+            if not (p95_ok and ratio_ok):
+                return False
+        if any(s["max_s"] >= TARGET_SWEEP_S for s in measured["sweep"]):
+            return False
+    return True
+
+
+def fmt_ms(x: float) -> str:
+    return f"{x:.1f}" if x < 100 else f"{x:.0f}"
+
+
+def print_backend(backend: str, measured: dict) -> None:
+    log("")
+    log(f"{backend} ({measured['engine']}), {measured['cases']:,} cases; ms, p50 / p95 of {measured['reps']}")
+    head = f"{'user':<7} {'page':<30} {'view p50':>9} {'view p95':>9} {'SQL p50':>8} {'SQL p95':>8}"
+    log(head + f" {'ratio':>6}  p95<100ms  ratio<=2")
+    for m, p95_ok, ratio_ok in page_rows(measured):
+        log(
+            f"{m['user']:<7} {m['page']:<30} {fmt_ms(m['view_p50']):>9} {fmt_ms(m['view_p95']):>9} "
+            f"{fmt_ms(m['sql_p50']):>8} {fmt_ms(m['sql_p95']):>8} {m['ratio']:>5.1f}x  "
+            f"{verdict(p95_ok):<9}  {verdict(ratio_ok)}"
+        )
+    log("")
+    for s in measured["sweep"]:
+        log(
+            f"sweep {s['moment']:<34} median {s['median_s']:.3f} s, max {s['max_s']:.3f} s "
+            f"({s['done']}) {verdict(s['max_s'] < TARGET_SWEEP_S)}"
+        )
+    log("")
+
+
+# ---------------------------------------------------------------- the README
+
+
+README_INTRO = """## Queue: `bench/queue.py`
+
+The issue's words: *with 1,000,000 cases loaded, the unit queue's first and a deep page and the case
+page, server time p50/p95 on SQLite and PostgreSQL, against the same page's query written by hand in SQL
+as the baseline. Targets: p95 under 100 ms and at most 2× the hand-written query; the overdue sweep over
+1,000,000 cases under 1 s.*
+
+### Running it
+
+```sh
+.venv/bin/python bench/queue.py [--backend sqlite|postgres|both] [--cases N] [--reuse]
+```
+
+* `--backend` (default `both`): SQLite (`var/bench-queue/queue.sqlite3`), PostgreSQL at 127.0.0.1:5432
+  (user `postgres`, database `adal_bench_queue`, dropped and created again; `--pg-admin-url` to change),
+  or both, one after the other.
+* `--cases N` (1,000,000); develop with `--cases 20000`. Only a run with 1,000,000 writes here.
+* `--reuse`: keep the database loaded by an earlier run with the same N (`var/bench-queue/*.json` says
+  which); loading 1,000,000 cases takes a few minutes per backend.
+* `--reps N` (200) timed repetitions of every page, after `--warmup N` (10); `--deep N` (200) pages
+  in for the deep page; `--sweep-runs N` (5) sweeps at each moment; `--diagnose` also writes the plans of
+  every page's queries (`EXPLAIN ANALYZE`, `EXPLAIN QUERY PLAN`) and a profile of each view to
+  `bench/results/queue-diagnose-*.txt`; `--no-readme`.
+* Before loading and before measuring it waits (polling every 30 s, at most `--max-wait` 1200 s) while
+  `pgrep -f bench/intake.py` finds a running intake benchmark (`--wait-for ''` not to).
+
+It exits 0 when every target is met, 1 otherwise; raw results go to `bench/results/queue-*.json` (not
+committed).
+
+### The data
+
+`bench/_queue_data.py` builds the organisation through the services (a centre, the 20 regional
+branches, a district office for each of the 44 districts the territory table knows; a head and one to
+three officers in each) and writes 1,000,000 reports, cases and their events with plain SQL (`COPY` on
+PostgreSQL, `executemany` on SQLite; the three tables' secondary indexes are dropped during the load and
+built after it; then `VACUUM (ANALYZE)`, or `ANALYZE` and `PRAGMA optimize`). It is the steady state of
+two years of a hotline receiving 1,370 reports a day, on the app's own clocks (Kazakhstan's preset and
+calendar): Almaty 16% of the reports, Astana 12%, Shymkent 8%, the other regions the rest; half of the
+reports that name a district go to its office; 5% end at triage, 70% are answered in time and 30% late
+(by 60 days on average); answered cases close 10 working days later. Deadlines, reminders, escalation
+moments and overdue levels are what the sweep would have left a minute before the load (`t0`). The
+encrypted fields hold real ciphertexts (a few distinct ones, reused). The case page shows an in-review
+case of Almaty's branch with a timeline, a conversation and a request to a state body.
+
+### What is measured
+
+*Server time*: the view run in-process through `django.test.Client` (every middleware, the session
+and user lookups, the view, the template), timed from the request to the response, with a logged-in
+unit head: of Almaty's branch (*region*, its own cases and its 8 district offices') and of the centre
+(*centre*, every case, also those still at reception). One database connection serves the whole run
+(`DB_CONN_MAX_AGE=3600`; the default, 0, adds the connection's opening to every request: see the
+details). The queue's pages: open cases (the default), category *bribery* + overdue, and all states;
+each first page and a deep one, reached by the keyset cursor `--deep` pages in (or the last page, when
+there are fewer). The case page appends an audit entry on every view: it is a write.
+
+*Baseline*: the same page's queries written by hand, run on a raw cursor of the same connection, with
+the rows fetched: for the queue, the keyset query (the columns the table shows, joined to report,
+region and officer; the scope as `unit.path LIKE '/1/5/%'`, with `OR unit_id IS NULL` for the centre;
+`ORDER BY due_at, id LIMIT 51`), the count by state, the overdue count and the regions of the filter
+form; for the case page, the case row with its joins and the scope, its events, messages, attachments,
+requests, measures and links, and the audit append (head row locked, entry inserted, head updated, in
+one transaction). View and baseline alternate, request by request. *Ratio* = view p95 / baseline p95.
+The single query alone (keyset; case row) is in the details.
+
+*Sweep*: `deadlines_sweep(now=...)` over the 1,000,000 cases at `t0` (nothing is due: the scans
+alone), just after the next end of a day (that day's cohort turns overdue, very overdue, or closes:
+each step takes at most 500 a run) and just after the next 09:00 (the reminders); each run's changes
+are put back before the next.
+
+### Results
+"""
+
+
+def readme_rows(results: dict) -> list[str]:
+    m_facts = results["machine"]
+    machine = f"{m_facts['nproc']} × {m_facts['cpu_model']}"
+    rows = []
+    for backend, measured in results["backends"].items():
+        for m, p95_ok, ratio_ok in page_rows(measured):
+            rows.append(
+                f"| {results['date']} ({results['commit']}) | {machine} | {backend} ({measured['engine']}) "
+                f"| {m['user']} | {m['page']} | {fmt_ms(m['view_p50'])} | {fmt_ms(m['view_p95'])} "
+                f"{verdict(p95_ok)} | {fmt_ms(m['sql_p50'])} | {fmt_ms(m['sql_p95'])} "
+                f"| {m['ratio']:.1f}× {verdict(ratio_ok)} |"
+            )
+    return rows
+
+
+def readme_sweep_rows(results: dict) -> list[str]:
+    rows = []
+    for backend, measured in results["backends"].items():
+        for s in measured["sweep"]:
+            rows.append(
+                f"| {results['date']} | {backend} | {s['moment']} | {s['done']} | {s['median_s']:.3f} "
+                f"| {s['max_s']:.3f} {verdict(s['max_s'] < TARGET_SWEEP_S)} |"
+            )
+    return rows
+
+
+def readme_details(results: dict) -> list[str]:
+    rows = []
+    for backend, measured in results["backends"].items():
+        load = measured["load"]
+        d = measured["data"]
+        rows.append(
+            f"| {backend} | {d['total']:,} cases, {d['open']:,} open, {d['overdue']:,} overdue, "
+            f"{d['events']:,} events | {measured['db_mb']:.0f} MB | {load['load_seconds']['total']:.0f} s "
+            f"| {measured['connect_ms']:.1f} | {measured['pages_detail']} |"
+        )
+    return rows
+
+
+def merge_rows(
+    text: str, block: str, new_rows: list[str], backends: list[str], backend_col: int
+) -> list[str]:
+    """Keep the other backend's rows from an earlier run; replace this run's backends'."""
+    kept = []
+    for row in c.block_rows(text, block):
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        name = cells[backend_col].split(" ")[0] if len(cells) > backend_col else ""
+        if name not in backends:
+            kept.append(row)
+    return kept + new_rows
+
+
+def write_readme(results: dict) -> None:
+    text = README.read_text() if README.exists() else "# Benchmarks\n"
+    if "## Queue: `bench/queue.py`" not in text:
+        text = text.rstrip() + "\n\n" + README_INTRO
+    backends = list(results["backends"])
+    header = (
+        "| date | machine | backend | user | page | view p50 ms | view p95 ms (< 100) | SQL p50 ms "
+        "| SQL p95 ms | ratio (≤ 2×) |\n|---|---|---|---|---|--:|--:|--:|--:|--:|"
+    )
+    rows = merge_rows(text, "queue-results", readme_rows(results), backends, 2)
+    text = c.replace_block(text, "queue-results", header + "\n" + "\n".join(rows))
+    header = "| date | backend | moment | done | median s | max s (< 1) |\n|---|---|---|---|--:|--:|"
+    rows = merge_rows(text, "queue-sweep", readme_sweep_rows(results), backends, 1)
+    text = c.replace_block(text, "queue-sweep", header + "\n" + "\n".join(rows))
+    header = (
+        "| backend | data | database | load | opening a connection ms | per page: queries, single query "
+        "p50/p95 ms |\n|---|---|--:|--:|--:|---|"
+    )
+    rows = merge_rows(text, "queue-details", readme_details(results), backends, 0)
+    text = c.replace_block(text, "queue-details", header + "\n" + "\n".join(rows))
+    README.write_text(text)
+
+
+# ================================================================ the child: inside Django
+
+
+def child_main(opts) -> int:
+    import django
+
+    django.setup()
+    if opts.child == "load":
+        import _queue_data as data
+
+        facts = data.load(opts.cases, log=lambda *a: log(*a))
+        Path(opts.out).write_text(json.dumps(facts, indent=2))
+        return 0
+    measured = Measurer(opts).run()
+    Path(opts.out).write_text(json.dumps(measured, indent=2, default=str))
+    return 0
+
+
+def stats_ms(samples_ns: list[int]) -> tuple[float, float]:
+    ms = [s / 1e6 for s in samples_ns]
+    return c.percentile(ms, 50), c.percentile(ms, 95)
+
+
+CASE_LINK = re.compile(r'href="/staff/cases/(\d+)/"')
+
+
+class Measurer:
+    def __init__(self, opts):
+        import _queue_data as data
+        from django.db import connection
+
+        self.opts = opts
+        self.connection = connection
+        self.vendor = connection.vendor
+        self.meta = json.loads(meta_path("sqlite" if self.vendor == "sqlite" else "postgres").read_text())
+        self.t0 = dt.datetime.fromisoformat(self.meta["t0"])
+        self.data = data
+        self.diagnosis: list[str] = []
+
+    # ------------------------------------------------------------ helpers
+
+    def db_dt(self, value: dt.datetime):
+        """A datetime as this backend's raw cursor takes it (Django stores naive UTC text on SQLite)."""
+        if self.vendor == "sqlite":
+            return str(value.astimezone(dt.UTC).replace(tzinfo=None))
+        return value
+
+    def run(self) -> dict:
+        from django.db import connection
+        from django.test import Client
+
+        from adal.cases.models import OPEN_STATES
+        from adal.core.models import User
+
+        self.open_states = sorted(str(s) for s in OPEN_STATES)
+        users = {
+            "region": User.objects.select_related("unit").get(username=self.meta["region_head"]),
+            "centre": User.objects.select_related("unit").get(username=self.meta["centre_head"]),
+        }
+        self.clients = {}
+        for name, user in users.items():
+            client = Client()
+            client.force_login(user)
+            self.clients[name] = client
+        with connection.cursor() as cur:
+            cur.execute("SELECT sqlite_version()" if self.vendor == "sqlite" else "SHOW server_version")
+            engine = ("SQLite " if self.vendor == "sqlite" else "PostgreSQL ") + cur.fetchone()[0]
+        log(f"  measuring on {engine}")
+        pages, details = [], []
+        for name, user in users.items():
+            for label, query in FILTERS.items():
+                for deep in (False, True):
+                    m = self.measure_queue(name, user, label, query, deep)
+                    if m:
+                        pages.append(m)
+                        details.append(f"{name} {m['page']}: {m['queries']} q, {m['single']}")
+            m = self.measure_case(name, user)
+            pages.append(m)
+            details.append(f"{name} case page: {m['queries']} q, {m['single']}")
+        sweep = self.measure_sweep()
+        out = {
+            "engine": engine,
+            "cases": self.meta["cases"],
+            "reps": self.opts.reps,
+            "pages": pages,
+            "pages_detail": "; ".join(details),
+            "sweep": sweep,
+            "connect_ms": self.connect_ms(),
+            "data": self.data.describe(self.t0),
+            "db_mb": self.data.sizes()["database"],
+        }
+        if self.opts.diagnose:
+            path = RESULTS_DIR / f"queue-diagnose-{self.vendor}-{time.strftime('%Y%m%d-%H%M%S')}.txt"
+            path.write_text("\n".join(self.diagnosis))
+            log(f"  diagnosis: {path.relative_to(ROOT)}")
+        return out
+
+    def connect_ms(self, n: int = 30) -> float:
+        from django.db import connection
+
+        samples = []
+        for _ in range(n):
+            connection.close()
+            t = time.perf_counter_ns()
+            connection.ensure_connection()
+            samples.append(time.perf_counter_ns() - t)
+        return stats_ms(samples)[0]
+
+    def timed(self, view, sql, label: str) -> dict:
+        """Warm up, then alternate view and baseline; p50/p95 of each."""
+        for _ in range(self.opts.warmup):
+            view()
+            sql()
+        v, s = [], []
+        for _ in range(self.opts.reps):
+            t = time.perf_counter_ns()
+            view()
+            v.append(time.perf_counter_ns() - t)
+            t = time.perf_counter_ns()
+            sql()
+            s.append(time.perf_counter_ns() - t)
+        v50, v95 = stats_ms(v)
+        s50, s95 = stats_ms(s)
+        log(f"    {label:<42} view {v50:7.1f} / {v95:7.1f}   SQL {s50:7.1f} / {s95:7.1f} ms")
+        return {"view_p50": v50, "view_p95": v95, "sql_p50": s50, "sql_p95": s95, "ratio": v95 / s95}
+
+    def get(self, client, url: str, expect: int = 200):
+        response = client.get(url)
+        if response.status_code != expect:
+            raise RuntimeError(f"GET {url}: {response.status_code}")
+        return response
+
+    def count_queries(self, fn) -> tuple[int, list[dict]]:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            fn()
+        return len(ctx.captured_queries), list(ctx.captured_queries)
+
+    def single(self, fn, n: int = 50) -> str:
+        samples = []
+        for _ in range(n):
+            t = time.perf_counter_ns()
+            fn()
+            samples.append(time.perf_counter_ns() - t)
+        p50, p95 = stats_ms(samples)
+        return f"{p50:.2f}/{p95:.2f}"
+
+    # ------------------------------------------------------------ the queue
+
+    def scope(self, user) -> tuple[str, str, list]:
+        """(join, condition, params) of the scope, as the hand-written query puts it."""
+        path = user.unit.path + "%"
+        if user.unit.parent_id is None:
+            return (
+                "LEFT JOIN core_unit u ON u.id = c.unit_id",
+                "(u.path LIKE %s OR c.unit_id IS NULL)",
+                [path],
+            )
+        return "JOIN core_unit u ON u.id = c.unit_id", "u.path LIKE %s", [path]
+
+    def filter_sql(self, label: str, now: dt.datetime, *, with_state: bool = True) -> tuple[str, list]:
+        marks = ", ".join(["%s"] * len(self.open_states))
+        if label == "open":
+            return (f" AND c.state IN ({marks})", list(self.open_states)) if with_state else ("", [])
+        if label == "all states":
+            return "", []
+        # category + overdue: the state filter and the overdue filter both say "open"
+        cond = f" AND c.category = %s AND c.state IN ({marks}) AND c.due_at < %s"
+        return cond, ["bribery", *self.open_states, self.db_dt(now)]
+
+    def keyset_sql(self, user, label, after=None, *, ids_only=False, offset=None):
+        from django.utils import timezone
+
+        join, scope, params = self.scope(user)
+        cond, fparams = self.filter_sql(label, timezone.now())
+        columns = (
+            "c.id"
+            if ids_only
+            else "c.id, c.due_at, r.registration_number, c.state, c.category, t.name_ru, c.channel, "
+            "a.username, a.first_name, a.last_name, c.registered_at, c.overdue_level"
+        )
+        joins = (
+            ""
+            if ids_only
+            else " JOIN hotline_report r ON r.id = c.report_id JOIN core_territory t ON t.id = c.region_id"
+            " LEFT JOIN core_user a ON a.id = c.assignee_id"
+        )
+        sql = f"SELECT {columns} FROM cases_case c {join}{joins} WHERE {scope}{cond}"  # noqa: S608
+        args = params + fparams
+        if after:
+            sql += " AND (c.due_at > %s OR (c.due_at = %s AND c.id > %s))"
+            args += [self.db_dt(after[0]), self.db_dt(after[0]), after[1]]
+        sql += " ORDER BY c.due_at, c.id"
+        if offset is not None:
+            sql += f" LIMIT 1 OFFSET {int(offset)}"
+        else:
+            sql += f" LIMIT {PAGE + 1}"
+        return sql, args
+
+    def count_sqls(self, user, label):
+        from django.utils import timezone
+
+        now = timezone.now()
+        join, scope, params = self.scope(user)
+        cond, fparams = self.filter_sql(label, now, with_state=False)
+        by_state = (
+            f"SELECT c.state, COUNT(*) FROM cases_case c {join} WHERE {scope}{cond} GROUP BY c.state",  # noqa: S608
+            params + fparams,
+        )
+        marks = ", ".join(["%s"] * len(self.open_states))
+        overdue = (
+            f"SELECT COUNT(*) FROM cases_case c {join} WHERE {scope}{cond} "  # noqa: S608
+            f"AND c.state IN ({marks}) AND c.due_at < %s",
+            params + fparams + self.open_states + [self.db_dt(now)],
+        )
+        regions = (
+            "SELECT kato, name_ru FROM core_territory WHERE kind IN ('region', 'city') "
+            "AND valid_to IS NULL ORDER BY kato",
+            [],
+        )
+        return [by_state, overdue, regions]
+
+    def measure_queue(self, name, user, label, query, deep) -> dict | None:
+        from adal.cases.models import Case
+        from adal.cases.selectors import encode_cursor
+
+        client = self.clients[name]
+        with self.connection.cursor() as cur:
+            sql, args = self.count_sqls(user, label)[0]
+            cur.execute(sql, args)
+            by_state = dict(cur.fetchall())
+        if label == "open":
+            total = sum(n for s, n in by_state.items() if s in self.open_states)
+        else:
+            total = sum(by_state.values())
+        pages = max(1, math.ceil(total / PAGE))
+        after, cursor = None, ""
+        page_label = f"{label}, first page"
+        if deep:
+            depth = min(self.opts.deep, pages - 1)
+            if depth < 1:
+                return None
+            with self.connection.cursor() as cur:
+                sql, args = self.keyset_sql(user, label, ids_only=True, offset=depth * PAGE - 1)
+                cur.execute(sql, args)
+                last_id = cur.fetchone()[0]
+            case = Case.objects.only("due_at").get(pk=last_id)
+            after = (case.due_at, case.pk)
+            cursor = encode_cursor(case)
+            page_label = f"{label}, page {depth + 1} of {pages}"
+        url = "/staff/cases/?" + "&".join(p for p in (query, f"after={cursor}" if cursor else "") if p)
+        # the view's rows and the hand-written query's must be the same
+        html = self.get(client, url).content.decode()
+        view_ids = [int(x) for x in CASE_LINK.findall(html)]
+        sql, args = self.keyset_sql(user, label, after)
+        with self.connection.cursor() as cur:
+            cur.execute(sql, args)
+            sql_ids = [row[0] for row in cur.fetchall()][:PAGE]
+        if view_ids != sql_ids:
+            raise RuntimeError(
+                f"{name} {page_label}: the view shows {view_ids[:5]}..., the SQL {sql_ids[:5]}..."
+            )
+        statements = [(sql, args), *self.count_sqls(user, label)]
+        dynamic = label == "category+overdue"  # its "now" moves: rebuild the statements each time
+
+        def run_sql():
+            todo = statements
+            if dynamic:
+                todo = [self.keyset_sql(user, label, after), *self.count_sqls(user, label)]
+            with self.connection.cursor() as cur:
+                for q, a in todo:
+                    cur.execute(q, a)
+                    cur.fetchall()
+
+        def run_view():
+            self.get(client, url)
+
+        def keyset_only():
+            with self.connection.cursor() as cur:
+                cur.execute(*self.keyset_sql(user, label, after))
+                cur.fetchall()
+
+        n_queries, captured = self.count_queries(run_view)
+        log(f"  {name}: {page_label} ({total:,} cases, {n_queries} queries)")
+        result = self.timed(run_view, run_sql, f"{name} {page_label}")
+        result.update(
+            user=name,
+            page=f"queue: {page_label}",
+            rows=len(view_ids),
+            total=total,
+            queries=n_queries,
+            single=f"keyset {self.single(keyset_only)}",
+        )
+        if self.opts.diagnose:
+            self.diagnose(f"{name} queue: {page_label}", captured, run_view, statements)
+        return result
+
+    # ------------------------------------------------------------ the case page
+
+    def case_statements(self, user, case) -> list:
+        join, scope, params = self.scope(user)
+        join = join.replace("JOIN core_unit u", "LEFT JOIN core_unit u").replace("LEFT LEFT", "LEFT")
+        row = (
+            "SELECT c.id, c.state, c.version, c.category, c.channel, c.registered_at, c.triage_due_at, "  # noqa: S608
+            "c.answer_due_at, c.due_at, c.overdue_level, c.extended_at, c.outcome, c.redirected_to, "
+            "c.reporter_rating, c.assignee_id, c.unit_id, r.registration_number, r.content, r.identity, "
+            "r.identity_mode, r.language, rt.name_ru, dt.name_ru, u.name_ru, pu.name_ru, a.username, "
+            "a.first_name, a.last_name, t.name_ru, p.name_ru, p.extension_total_months, "
+            "p.allows_leave_without_consideration, m.id, mr.registration_number "
+            f"FROM cases_case c {join} "
+            "JOIN hotline_report r ON r.id = c.report_id JOIN core_territory rt ON rt.id = r.region_id "
+            "LEFT JOIN core_territory dt ON dt.id = r.district_id "
+            "LEFT JOIN core_unit pu ON pu.id = u.parent_id "
+            "LEFT JOIN core_user a ON a.id = c.assignee_id JOIN core_territory t ON t.id = c.region_id "
+            "JOIN cases_responsepolicy p ON p.id = c.policy_id "
+            "LEFT JOIN cases_case m ON m.id = c.merged_into_id "
+            f"LEFT JOIN hotline_report mr ON mr.id = m.report_id WHERE c.id = %s AND {scope}"
+        )
+        return [
+            (row, [case.pk, *params]),
+            (
+                "SELECT id, at, actor_label, kind, from_state, to_state, note FROM cases_caseevent "
+                "WHERE case_id = %s ORDER BY at, id",
+                [case.pk],
+            ),
+            (
+                "SELECT id, direction, created_at, body FROM hotline_message WHERE report_id = %s "
+                "ORDER BY created_at, id",
+                [case.report_id],
+            ),
+            (
+                "SELECT a.id, a.message_id, a.original_name, a.content_type, a.size "
+                "FROM hotline_attachment a JOIN hotline_message m ON m.id = a.message_id "
+                "WHERE m.report_id = %s",
+                [case.report_id],
+            ),
+            (
+                "SELECT id, original_name, content_type, size FROM hotline_attachment WHERE report_id = %s "
+                "ORDER BY uploaded_at, id",
+                [case.report_id],
+            ),
+            (
+                "SELECT id, addressee, question, sent_at, due_at, answered_at, answer "
+                "FROM cases_statebodyrequest WHERE case_id = %s ORDER BY sent_at",
+                [case.pk],
+            ),
+            ("SELECT kind, details FROM cases_measure WHERE case_id = %s", [case.pk]),
+            (
+                "SELECT l.other_id, r.registration_number FROM cases_caselink l "
+                "JOIN cases_case o ON o.id = l.other_id JOIN hotline_report r ON r.id = o.report_id "
+                "WHERE l.case_id = %s",
+                [case.pk],
+            ),
+        ]
+
+    def audit_append(self, user, case) -> None:
+        from django.db import transaction
+        from django.utils import timezone
+
+        from adal.core.audit import _digest
+
+        lock = " FOR UPDATE" if self.vendor == "postgresql" else ""
+        with transaction.atomic(), self.connection.cursor() as cur:
+            cur.execute(f"SELECT seq, hash FROM core_audithead WHERE id = 1{lock}")  # noqa: S608
+            seq, prev = cur.fetchone()
+            fields = {
+                "seq": seq + 1,
+                "at": timezone.now(),
+                "actor_id": user.pk,
+                "actor_label": user.username,
+                "action": "case.content_read",
+                "target_type": "cases.Case",
+                "target_id": str(case.pk),
+                "data": {},
+            }
+            digest = _digest(prev_hash=prev, **fields)
+            json_mark = "%s::jsonb" if self.vendor == "postgresql" else "%s"
+            insert = (
+                "INSERT INTO core_auditevent (seq, at, actor_id, actor_label, action, target_type, "  # noqa: S608
+                f"target_id, data, prev_hash, hash) VALUES (%s, %s, %s, %s, %s, %s, %s, {json_mark}, %s, %s)"
+            )
+            cur.execute(
+                insert,
+                [
+                    fields["seq"],
+                    self.db_dt(fields["at"]),
+                    user.pk,
+                    user.username,
+                    fields["action"],
+                    fields["target_type"],
+                    fields["target_id"],
+                    "{}",
+                    prev,
+                    digest,
+                ],
+            )
+            cur.execute("UPDATE core_audithead SET seq = %s, hash = %s WHERE id = 1", [fields["seq"], digest])
+
+    def measure_case(self, name, user) -> dict:
+        from adal.cases.models import Case
+
+        client = self.clients[name]
+        case = Case.objects.get(pk=self.meta["focus_case"])
+        url = f"/staff/cases/{case.pk}/"
+        html = self.get(client, url).content.decode()
+        if case.report.registration_number not in html or 'data-testid="timeline"' not in html:
+            raise RuntimeError(f"{name} case page: not the case expected")
+        statements = self.case_statements(user, case)
+        with self.connection.cursor() as cur:
+            cur.execute(*statements[0])
+            if cur.fetchone() is None:
+                raise RuntimeError(f"{name} case page: the hand-written row fetch finds nothing")
+
+        def run_sql():
+            with self.connection.cursor() as cur:
+                for q, a in statements:
+                    cur.execute(q, a)
+                    cur.fetchall()
+            self.audit_append(user, case)
+
+        def run_view():
+            self.get(client, url)
+
+        def row_only():
+            with self.connection.cursor() as cur:
+                cur.execute(*statements[0])
+                cur.fetchall()
+
+        n_queries, captured = self.count_queries(run_view)
+        log(f"  {name}: case page ({n_queries} queries)")
+        result = self.timed(run_view, run_sql, f"{name} case page")
+        result.update(
+            user=name, page="case page", queries=n_queries, single=f"case row {self.single(row_only)}"
+        )
+        if self.opts.diagnose:
+            self.diagnose(f"{name} case page", captured, run_view, statements)
+        return result
+
+    # ------------------------------------------------------------ the sweep
+
+    def measure_sweep(self) -> list[dict]:
+        from adal.core.workdays import ALMATY
+
+        local = self.t0.astimezone(ALMATY)
+        end_of_day = local.replace(hour=23, minute=59, second=59, microsecond=0)
+        if end_of_day <= local:
+            end_of_day += dt.timedelta(days=1)
+        morning = local.replace(hour=9, minute=0, second=0, microsecond=0)
+        if morning <= local:
+            morning += dt.timedelta(days=1)
+        crossings = sorted(
+            [
+                ("end of day + 1 min: the day's cohort", end_of_day + dt.timedelta(minutes=1)),
+                ("09:00 + 1 min: the reminders", morning + dt.timedelta(minutes=1)),
+            ],
+            key=lambda m: m[1],
+        )
+        # The later crossing is measured after the sweeps of the earlier one have done their work.
+        moments = [
+            ("t0: nothing due (the scans)", self.t0, None),
+            (*crossings[0], None),
+            (*crossings[1], crossings[0][1]),
+        ]
+        out = []
+        for label, now, settle in moments:
+            times, done, settled = [], {}, 0
+            for run in range(self.opts.sweep_runs + 1):  # the first is a warm-up
+                snapshot = self.sweep_snapshot(now)
+                try:
+                    settled = self.settle(settle) if settle else 0
+                    t = time.perf_counter_ns()
+                    done = deadlines_sweep_now(now)
+                    elapsed = time.perf_counter_ns() - t
+                finally:
+                    self.sweep_restore(snapshot)
+                if run:
+                    times.append(elapsed / 1e9)
+            times.sort()
+            summary = ", ".join(f"{k} {v}" for k, v in done.items())
+            if settle:
+                summary += f" (after {settled} sweeps at the earlier crossing)"
+            log(
+                f"  sweep at {label}: median {times[len(times) // 2]:.3f} s, "
+                f"max {times[-1]:.3f} s ({summary})"
+            )
+            out.append(
+                {
+                    "moment": label,
+                    "now": now.isoformat(),
+                    "done": summary,
+                    "median_s": times[len(times) // 2],
+                    "max_s": times[-1],
+                    "runs": times,
+                }
+            )
+            if self.opts.diagnose:
+                self.diagnose_sweep(label, now, settle)
+        return out
+
+    def settle(self, now, limit: int = 20) -> int:
+        """Sweep at ``now`` until nothing is left (each step takes at most 500 a run)."""
+        for n in range(1, limit + 1):
+            if not any(deadlines_sweep_now(now).values()):
+                return n
+        raise RuntimeError(f"the sweep at {now} still finds work after {limit} runs")
+
+    def sweep_snapshot(self, now) -> dict:
+        """What a sweep at ``now`` may change, to put it back afterwards."""
+        from django.db.models import Max, Q
+        from django_tasks_db.models import DBTaskResult
+
+        from adal.cases.models import OPEN_STATES, Case, CaseEvent, State
+        from adal.core.models import AuditHead
+        from adal.hotline.models import Message
+
+        touched = Case.objects.filter(
+            Q(remind_at__lte=now, state__in=OPEN_STATES)
+            | Q(state__in=OPEN_STATES, overdue_level__lt=2, due_at__lt=now)
+            | Q(state__in=OPEN_STATES, overdue_level=1, escalate_at__lt=now)
+            | Q(state=State.ANSWERED, due_at__lt=now)
+        )
+        head = AuditHead.objects.get(pk=1)
+        return {
+            "cases": list(touched),
+            "event": CaseEvent.objects.aggregate(m=Max("id"))["m"] or 0,
+            "message": Message.objects.aggregate(m=Max("id"))["m"] or 0,
+            "audit": (head.seq, head.hash),
+            "tasks": set(DBTaskResult.objects.values_list("pk", flat=True)),
+        }
+
+    def sweep_restore(self, snap: dict) -> None:
+        from django.db import transaction
+        from django_tasks_db.models import DBTaskResult
+
+        from adal.cases.models import Case, CaseEvent
+        from adal.core.models import AuditHead
+        from adal.hotline.models import Message
+
+        fields = [f.name for f in Case._meta.concrete_fields if not f.primary_key]
+        with transaction.atomic():
+            Case.objects.bulk_update(snap["cases"], fields, batch_size=200)
+            CaseEvent.objects.filter(id__gt=snap["event"]).delete()
+            Message.objects.filter(id__gt=snap["message"]).delete()
+            with self.connection.cursor() as cur:  # audit events refuse delete() one by one, by design
+                cur.execute("DELETE FROM core_auditevent WHERE seq > %s", [snap["audit"][0]])
+            AuditHead.objects.filter(pk=1).update(seq=snap["audit"][0], hash=snap["audit"][1])
+            DBTaskResult.objects.exclude(pk__in=snap["tasks"]).delete()
+
+    # ------------------------------------------------------------ diagnosis
+
+    def explain(self, sql: str, params) -> str:
+        with self.connection.cursor() as cur:
+            if self.vendor == "postgresql":
+                cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+            else:
+                cur.execute("EXPLAIN QUERY PLAN " + sql, params)
+            return "\n".join("    " + " | ".join(str(x) for x in row) for row in cur.fetchall())
+
+    def diagnose(self, title: str, captured: list[dict], run_view, statements) -> None:
+        import cProfile
+        import io
+        import pstats
+
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        out = [f"\n==== {title}", "-- the view's queries (ms, SQL):"]
+        with CaptureQueriesContext(connection) as ctx:
+            run_view()
+        for q in ctx.captured_queries:
+            out.append(f"  {float(q['time']) * 1000:7.2f}  {q['sql'][:600]}")
+        slow = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:3]
+        for q in slow:
+            sql = q["sql"]
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            out.append(f"-- plan of the view's query ({float(q['time']) * 1000:.2f} ms): {sql[:300]}")
+            with contextlib.suppress(Exception):
+                out.append(self.explain(sql, None))
+        for sql, params in statements[:3]:
+            out.append(f"-- plan of the hand-written: {sql[:300]}")
+            out.append(self.explain(sql, params))
+        profile = cProfile.Profile()
+        profile.enable()
+        for _ in range(30):
+            run_view()
+        profile.disable()
+        stream = io.StringIO()
+        pstats.Stats(profile, stream=stream).sort_stats("cumulative").print_stats(30)
+        out.append("-- profile of 30 views (cumulative):")
+        out.append(stream.getvalue())
+        self.diagnosis.extend(out)
+
+    def diagnose_sweep(self, label: str, now, settle) -> None:
+        import cProfile
+        import io
+        import pstats
+
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        snapshot = self.sweep_snapshot(now)
+        profile = cProfile.Profile()
+        try:
+            if settle:
+                self.settle(settle)
+            with CaptureQueriesContext(connection) as ctx:
+                profile.enable()
+                deadlines_sweep_now(now)
+                profile.disable()
+        finally:
+            self.sweep_restore(snapshot)
+        out = [f"\n==== sweep at {label}: {len(ctx.captured_queries)} queries; the slowest:"]
+        for q in sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:6]:
+            out.append(f"  {float(q['time']) * 1000:7.2f}  {q['sql'][:400]}")
+            if q["sql"].lstrip().upper().startswith("SELECT"):
+                with contextlib.suppress(Exception):
+                    out.append(self.explain(q["sql"], None))
+        stream = io.StringIO()
+        pstats.Stats(profile, stream=stream).sort_stats("tottime").print_stats(20)
+        out.append(stream.getvalue())
+        self.diagnosis.extend(out)
+
+
+def deadlines_sweep_now(now) -> dict:
+    from adal.cases.sweep import deadlines_sweep
+
+    return deadlines_sweep(now=now)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
