@@ -118,3 +118,28 @@ def test_a_reporter_message_reaches_the_officer(
     assert [m.to for m in mailoutbox] == [["officer@adal.example"]]
     assert "Есть новые документы" not in mailoutbox[0].body
     assert case.events.filter(kind="reporter_message").exists()
+
+
+def test_one_future_sweep_waits_in_the_worker_queue(db, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from adal.cases.tasks import schedule_sweep, sweep_deadlines
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    schedule_sweep()
+    schedule_sweep()
+    waiting = DBTaskResult.objects.filter(task_path=sweep_deadlines.module_path, status="READY")
+    assert waiting.count() == 1
+    assert waiting.get().run_after > timezone.now()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_sends_the_queued_emails(org, new_case, settings, mailoutbox):
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    case = accepted(org, new_case)  # routing tells the Aktobe head, through the worker's queue
+    assert mailoutbox == []
+    call_command("db_worker", batch=True, no_startup_delay=True, interval=0.1)
+    assert ["head@adal.example"] in [m.to for m in mailoutbox]
+    assert case.report.registration_number in mailoutbox[0].subject
