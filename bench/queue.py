@@ -202,8 +202,12 @@ def main(argv=None) -> int:
         return child_main(opts)
     backends = ["sqlite", "postgres"] if opts.backend == "both" else [opts.backend]
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    results = {"machine": c.machine_facts(), "commit": c.git_commit(ROOT), "date": time.strftime("%Y-%m-%d")}
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    results = {
+        "machine": c.machine_facts(),
+        "commit": c.git_commit(ROOT),
+        "date": time.strftime("%Y-%m-%d", time.gmtime()),
+    }
     results["options"] = {k: v for k, v in vars(opts).items() if k not in ("child", "out")}
     results["backends"] = {}
     for backend in backends:
@@ -265,11 +269,11 @@ def fmt_ms(x: float) -> str:
 def print_backend(backend: str, measured: dict) -> None:
     log("")
     log(f"{backend} ({measured['engine']}), {measured['cases']:,} cases; ms, p50 / p95 of {measured['reps']}")
-    head = f"{'user':<7} {'page':<30} {'view p50':>9} {'view p95':>9} {'SQL p50':>8} {'SQL p95':>8}"
+    head = f"{'user':<7} {'page':<38} {'view p50':>9} {'view p95':>9} {'SQL p50':>8} {'SQL p95':>8}"
     log(head + f" {'ratio':>6}  p95<100ms  ratio<=2")
     for m, p95_ok, ratio_ok in page_rows(measured):
         log(
-            f"{m['user']:<7} {m['page']:<30} {fmt_ms(m['view_p50']):>9} {fmt_ms(m['view_p95']):>9} "
+            f"{m['user']:<7} {m['page']:<38} {fmt_ms(m['view_p50']):>9} {fmt_ms(m['view_p95']):>9} "
             f"{fmt_ms(m['sql_p50']):>8} {fmt_ms(m['sql_p95']):>8} {m['ratio']:>5.1f}x  "
             f"{verdict(p95_ok):<9}  {verdict(ratio_ok)}"
         )
@@ -525,7 +529,10 @@ class Measurer:
             "db_mb": self.data.sizes()["database"],
         }
         if self.opts.diagnose:
-            path = RESULTS_DIR / f"queue-diagnose-{self.vendor}-{time.strftime('%Y%m%d-%H%M%S')}.txt"
+            path = (
+                RESULTS_DIR
+                / f"queue-diagnose-{self.vendor}-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}.txt"
+            )
             path.write_text("\n".join(self.diagnosis))
             log(f"  diagnosis: {path.relative_to(ROOT)}")
         return out

@@ -49,17 +49,18 @@ def notify_case_staff(case, *, kind: str) -> None:
     _send_on_commit(subject, body, emails)
 
 
-def notify_reporter_by_email(case) -> None:
-    """A reporter who gave an email hears that the inbox has news; the content stays in the inbox."""
+def notify_reporter_by_email(case, text: str) -> None:
+    """A reporter who gave an email address gets our message there too (it was given for that);
+    the inbox keeps the same message. The receipt is never sent."""
     identity = case.report.identity or {}
     if not identity.get("email"):
         return
     with translation.override(case.report.language):
         subject = _("News about your report %(n)s") % {"n": case.report.registration_number}
-        body = _(
-            "There is a new message about your report %(n)s. Open your inbox at %(url)s with your receipt."
-        ) % {"n": case.report.registration_number, "url": f"{settings.SITE_URL}/inbox/"}
-    _send_on_commit(subject, body, [identity["email"]])
+        footer = _("The same message is in your inbox at %(url)s, which opens with your receipt.") % {
+            "url": f"{settings.SITE_URL}/inbox/"
+        }
+    _send_on_commit(subject, f"{text}\n\n-- \n{footer}", [identity["email"]])
 
 
 def _send_on_commit(subject: str, body: str, emails: list[str]) -> None:

@@ -107,7 +107,7 @@ def test_the_answer_reaches_the_inbox_in_the_reporters_language(org, new_case):
     assert case.report.registration_number in message.body
 
 
-def test_the_answer_is_emailed_as_a_notice_when_the_reporter_gave_an_email(
+def test_the_answer_is_emailed_when_the_reporter_gave_an_email(
     org, new_case, mailoutbox, django_capture_on_commit_callbacks
 ):
     case = accepted(
@@ -128,7 +128,8 @@ def test_the_answer_is_emailed_as_a_notice_when_the_reporter_gave_an_email(
         case_answer(case=case, by=org["officer"], findings="Факты не подтвердились.")
     to_reporter = [m for m in mailoutbox if m.to == ["reporter@example.kz"]]
     assert len(to_reporter) == 1
-    assert "Факты не подтвердились" not in to_reporter[0].body  # content stays in the inbox
+    assert "Факты не подтвердились" in to_reporter[0].body
+    assert case.report.registration_number in to_reporter[0].subject
 
 
 @pytest.mark.parametrize(
