@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "adal.core",
     "adal.hotline",
     "adal.cases",
+    "adal.discipline",
     "adal.demo",
 ]
 

@@ -5,6 +5,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from adal.api.errors import translate_pydantic_errors
 from adal.core.middleware import database_unavailable_response
+from adal.discipline.api import router as discipline_router
 from adal.hotline.api import ReceiptThrottled
 from adal.hotline.api import router as hotline_router
 
@@ -22,6 +23,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/v1/reports", hotline_router)
+api.add_router("/v1", discipline_router)
 
 
 @api.exception_handler(NinjaValidationError)
