@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "adal.hotline",
     "adal.cases",
     "adal.discipline",
+    "adal.councils",
     "adal.demo",
 ]
 

@@ -226,6 +226,8 @@ EVENT_LABELS = {
     "reminder": _("Reminder sent"),
     "overdue": _("Overdue: escalated to the unit head"),
     "very_overdue": _("Very overdue: escalated to the next level"),
+    "council_agenda": _("Put on a council's agenda"),
+    "council_decision": _("Council decision"),
 }
 
 

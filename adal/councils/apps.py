@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CouncilsConfig(AppConfig):
+    name = "adal.councils"
+    label = "councils"
+    verbose_name = _("Councils")
+
+    def ready(self):
+        post_migrate.connect(_install_topics, sender=self)
+
+
+def _install_topics(sender, using="default", **kwargs):
+    from adal.councils.services import topics_install
+
+    topics_install(using=using)

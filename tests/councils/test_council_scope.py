@@ -1,0 +1,128 @@
+"""A council secretary manages only the council of their own unit; administrators manage any."""
+
+import datetime as dt
+
+import pytest
+
+from adal.core.models import AuditEvent, Role
+from adal.core.services import unit_create
+from adal.councils.models import Council, Meeting, Topic
+from adal.councils.selectors import councils_managed_by
+from adal.councils.services import (
+    CouncilActionRefused,
+    agenda_item_add,
+    council_create,
+    may_manage,
+    meeting_plan,
+    meeting_record_held,
+    membership_add,
+    membership_cease,
+    minutes_publish,
+    person_create,
+    proposal_create,
+    today,
+)
+from tests.conftest import make_staff
+from tests.councils.factories import at, plan, seat
+
+
+def test_who_manages_which_council(org, councils):
+    expected = {
+        "secretary": {"aktobe"},
+        "almaty_secretary": {"almaty"},
+        "alga_secretary": {"alga"},
+        "admin": {"centre", "aktobe", "almaty", "alga"},
+    }
+    for who, mine in expected.items():
+        user = councils[who]
+        assert {k for k in ("centre", "aktobe", "almaty", "alga") if may_manage(user, councils[k])} == mine
+        assert {c.slug for c in councils_managed_by(user)} == {councils[k].slug for k in mine}
+    for who in ("head", "officer", "centre_head", "analyst", "auditor"):
+        assert not any(may_manage(org[who], councils[k]) for k in ("centre", "aktobe", "almaty", "alga"))
+    secretary = councils["secretary"]
+    secretary.is_active = False
+    assert not may_manage(secretary, councils["aktobe"])
+    assert not may_manage(None, councils["aktobe"])
+
+
+@pytest.fixture
+def aktobe_meeting(councils):
+    by = councils["secretary"]
+    members = seat(councils["aktobe"], 3, by=by)
+    return plan(councils["aktobe"], today(), by=by), members
+
+
+ACTIONS = {
+    "plan": lambda c, m, ms, by: meeting_plan(
+        council=c["aktobe"], planned_at=at(today()), place="Зал", by=by
+    ),
+    "seat": lambda c, m, ms, by: membership_add(
+        council=c["aktobe"], person=ms[0].person, position="member", term_start=dt.date(2030, 1, 1), by=by
+    ),
+    "cease": lambda c, m, ms, by: membership_cease(membership=ms[0], on=today(), by=by),
+    "agenda": lambda c, m, ms, by: agenda_item_add(
+        meeting=m, topic=Topic.objects.get(code="other"), title="x", by=by
+    ),
+    "held": lambda c, m, ms, by: meeting_record_held(meeting=m, present=ms, by=by),
+    "publish": lambda c, m, ms, by: minutes_publish(meeting=m, minutes="x", by=by),
+    "proposal": lambda c, m, ms, by: proposal_create(
+        council=c["aktobe"], kind="legislative", addressee="Мажилис", title="x", text="x", by=by
+    ),
+}
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("who", ["almaty_secretary", "alga_secretary"])
+def test_another_councils_secretary_is_refused_and_nothing_changes(councils, aktobe_meeting, action, who):
+    meeting, members = aktobe_meeting
+    audits = AuditEvent.objects.count()
+    with pytest.raises(CouncilActionRefused, match="Only the secretary of this council"):
+        ACTIONS[action](councils, meeting, members, councils[who])
+    assert AuditEvent.objects.count() == audits
+    assert Meeting.objects.get(pk=meeting.pk).state == Meeting.State.PLANNED
+
+
+def test_the_own_secretary_and_an_administrator_may(councils, aktobe_meeting):
+    meeting, members = aktobe_meeting
+    ACTIONS["agenda"](councils, meeting, members, councils["secretary"])
+    ACTIONS["held"](councils, meeting, members, councils["admin"])
+
+
+def test_a_case_officer_cannot_manage_a_council(org, councils, aktobe_meeting):
+    meeting, members = aktobe_meeting
+    with pytest.raises(CouncilActionRefused):
+        meeting_record_held(meeting=meeting, present=members, by=org["head"])
+    with pytest.raises(CouncilActionRefused):
+        person_create(full_name="Кто-то", by=org["officer"])
+
+
+def test_only_an_administrator_creates_councils_and_they_form_a_tree(org, councils):
+    unit = unit_create(
+        name_ru="Хромтау", name_kk="Хромтау", name_en="Khromtau", level="district", parent=org["aktobe"]
+    )
+    names = dict(name_ru="Совет Хромтау", name_kk="Хромтау кеңесі", name_en="Khromtau council")
+    with pytest.raises(CouncilActionRefused, match="Only an administrator"):
+        council_create(unit=unit, by=councils["secretary"], **names)
+    council = council_create(unit=unit, by=councils["admin"], **names)
+    assert (council.parent, council.level, council.slug) == (
+        councils["aktobe"],
+        "district",
+        "khromtau-council",
+    )
+    with pytest.raises(CouncilActionRefused, match="already has a council"):
+        council_create(unit=unit, slug="other", by=councils["admin"], **names)
+    orphan_region = unit_create(name_ru="Ж", name_kk="Ж", name_en="Zh", level="region", parent=org["centre"])
+    orphan = unit_create(name_ru="Р", name_kk="Р", name_en="R", level="district", parent=orphan_region)
+    with pytest.raises(CouncilActionRefused, match="unit above first"):
+        council_create(unit=orphan, by=councils["admin"], **names)
+    with pytest.raises(CouncilActionRefused, match="already uses this address"):
+        council_create(unit=orphan_region, slug="aktobe", by=councils["admin"], **names)
+    with pytest.raises(CouncilActionRefused, match="share of the members"):
+        council_create(unit=orphan_region, quorum_fraction="1.5", by=councils["admin"], **names)
+    assert Council.objects.count() == 5
+
+
+def test_a_superuser_manages_any_council(org, councils):
+    root = make_staff("root", Role.ADMINISTRATOR, None)[0]
+    root.role, root.is_superuser = "", True
+    assert may_manage(root, councils["alga"])
