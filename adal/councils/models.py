@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from adal.cases.models import Case
@@ -296,7 +296,7 @@ class Proposal(models.Model):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
         UNDER_CONSIDERATION = "under_consideration", _("Under consideration")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("proposal", "Accepted")
         PARTLY_ACCEPTED = "partly_accepted", _("Partly accepted")
         REJECTED = "rejected", _("Rejected")
 
