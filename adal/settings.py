@@ -123,7 +123,13 @@ FORMAT_MODULE_PATH = ["adal.formats"]
 
 # SQLite by default (WAL, IMMEDIATE transactions, a busy timeout); PostgreSQL by DATABASE_URL.
 DATABASE_URL = os.getenv("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'adal.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))}
+# Connections are kept for a minute (checked before reuse): opening one per request costs PostgreSQL a
+# process fork on every submission.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
