@@ -339,7 +339,11 @@ def machine_facts() -> dict:
 def git_commit(root: Path) -> str:
     try:
         out = subprocess.run(
-            ["git", "describe", "--always", "--dirty", "--abbrev=7"], cwd=root, capture_output=True, text=True, timeout=10
+            ["git", "describe", "--always", "--dirty", "--abbrev=7"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
         )
     except (OSError, subprocess.TimeoutExpired):
         return "?"

@@ -22,34 +22,49 @@ It talks only to 127.0.0.1 and stops every process it starts.
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import concurrent.futures
-import datetime as dt
-import json
-import multiprocessing
-import os
-import shutil
-import sqlite3
-import subprocess
 import sys
-import tempfile
-import time
-from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import _common as c
+BENCH = Path(__file__).resolve().parent
+# bench/queue.py shadows the standard library's ``queue`` (concurrent.futures and multiprocessing import
+# it, here and in the spawned baseline processes): keep this directory at the end of the path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH] + [str(BENCH)]
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH = ROOT / "bench"
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import concurrent.futures  # noqa: E402
+import datetime as dt  # noqa: E402
+import json  # noqa: E402
+import multiprocessing  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+import sqlite3  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import traceback  # noqa: E402
+from collections import Counter  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from urllib.parse import urlsplit, urlunsplit  # noqa: E402
+
+import _common as c  # noqa: E402
+
+ROOT = BENCH.parent
 README = BENCH / "README.md"
 RESULTS_DIR = BENCH / "results"
 PG_DATABASE = "adal_bench"
 REPORTS_PATH = "/api/v1/reports"
 STATUS_PATH = "/api/v1/reports/status"
 OPENAPI_PATH = "/api/openapi.json"
+
+# Settings from the environment that change the numbers, recorded with them.
+ENV_REPORTED = (
+    "ADAL_RECEIPT_HASH_TIME_COST",
+    "ADAL_RECEIPT_HASH_MEMORY_KIB",
+    "DB_CONN_MAX_AGE",
+    "SQLITE_BUSY_TIMEOUT",
+    "REDIS_URL",
+)
 
 TARGET_RATE = 20.0  # submissions/s, sustained
 TARGET_NON_HASH = 0.30  # share of the time not spent in the receipt hash
@@ -308,7 +323,7 @@ def cpu_snapshot() -> dict:
     return {"procs": c.process_cpu(), "machine": c.machine_cpu()}
 
 
-def cpu_delta(before: dict, after: dict, server_pgid: int, submissions: int) -> dict:
+def cpu_delta(before: dict, after: dict, server_pgid: int, submissions: int, backend: str) -> dict:
     """CPU milliseconds per submission: the gunicorn process group (master and web workers), this load
     generator, PostgreSQL's processes (any database, the backends counted through the postmaster),
     and everything else on the machine (other programs, the kernel); and how busy the machine was."""
@@ -319,7 +334,8 @@ def cpu_delta(before: dict, after: dict, server_pgid: int, submissions: int) -> 
             return "server"
         if pid == me:
             return "client"
-        return "postgres" if comm.startswith("postgres") else "other"
+        # PostgreSQL is ours only as the backend under test; otherwise it serves other programs.
+        return "postgres" if backend == "postgres" and comm.startswith("postgres") else "other"
 
     groups = c.cpu_by_group(before["procs"], after["procs"], classify)
     busy = after["machine"][0] - before["machine"][0]
@@ -445,7 +461,7 @@ def run_backend(backend: str, opts: Options, workdir: Path) -> dict:
         server.start()
         server.wait_ready(port, OPENAPI_PATH)
         log(f"{backend}: gunicorn {server.pid} on 127.0.0.1:{port}")
-        result.update(load(port, server.pid, opts))
+        result.update(load(port, server.pid, opts, backend))
     finally:
         server.stop()
         result["server_log_tail"] = server.log_tail(10)
@@ -479,18 +495,22 @@ def run_backend(backend: str, opts: Options, workdir: Path) -> dict:
     result["background_busy"]["hash_only"] = result["hash_only"]["background"]
     log(f"{backend}: one hash alone")
     solo = least_disturbed(
-        opts, "one hash", lambda: hash_only(1, min(5.0, opts.sustained_seconds)), "hashes/s"
+        opts,
+        "one hash",
+        lambda: hash_only(1, min(5.0, opts.sustained_seconds)),
+        "hashes/s",
+        min(opts.retries, 1),
     )
     result["hash_only"]["solo_ms"] = solo["hash_ms"]
     result["hash_only"]["solo_other_share"] = solo["other_share"]
     return summarise(result, opts.contention_limit)
 
 
-def least_disturbed(opts: Options, phase: str, measure, unit: str) -> dict:
+def least_disturbed(opts: Options, phase: str, measure, unit: str, retries: int | None = None) -> dict:
     """Run ``measure()`` until other programs take less than the contention limit of the machine
     meanwhile (at most 1 + retries times); the least disturbed run counts."""
     runs = []
-    for attempt in range(1 + opts.retries):
+    for attempt in range(1 + (opts.retries if retries is None else retries)):
         background = quiet(opts, phase)
         runs.append(measure() | {"background": background})
         log(
@@ -504,7 +524,7 @@ def least_disturbed(opts: Options, phase: str, measure, unit: str) -> dict:
     return best
 
 
-def load(port: int, master_pid: int, opts: Options) -> dict:
+def load(port: int, master_pid: int, opts: Options, backend: str) -> dict:
     openapi = asyncio.run(c.http_request(port, "GET", OPENAPI_PATH, timeout=30)).json()
     body = json.dumps(find_example(openapi)).encode()
     everything: list[Submission] = []
@@ -527,7 +547,7 @@ def load(port: int, master_pid: int, opts: Options) -> dict:
             closed_loop(port, body, opts.clients, opts.sustained_seconds, 100_000, 120)
         )
         ok = sum(s.ok for s in subs)
-        cpu = cpu_delta(before, cpu_snapshot(), master_pid, ok)
+        cpu = cpu_delta(before, cpu_snapshot(), master_pid, ok, backend)
         everything += subs
         attempts.append({"subs": subs, "elapsed": elapsed, "ok": ok, "cpu": cpu, "background": background})
         log(
@@ -555,7 +575,7 @@ def load(port: int, master_pid: int, opts: Options) -> dict:
         )
     finally:
         sampled = sampler.stop()
-    burst_cpu = cpu_delta(before, cpu_snapshot(), master_pid, sum(s.ok for s in burst_subs))
+    burst_cpu = cpu_delta(before, cpu_snapshot(), master_pid, sum(s.ok for s in burst_subs), backend)
     hwm = {pid: c.status_kib(pid, "VmHWM") for pid in c.children_of(master_pid)}
     everything += burst_subs
     burst_ok = [s for s in burst_subs if s.ok]
@@ -810,26 +830,39 @@ def main(argv=None) -> int:
     machine = c.machine_facts()
     commit = c.git_commit(ROOT)
     workdir = Path(tempfile.mkdtemp(prefix="adal-bench-"))
-    results = []
+    results, errors = [], {}
+    RESULTS_DIR.mkdir(exist_ok=True)
+    out = RESULTS_DIR / f"intake-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
     try:
         for backend in opts.backends:
-            results.append(run_backend(backend, opts, workdir))
+            try:
+                results.append(run_backend(backend, opts, workdir))
+            except Exception:  # one backend's failure must not lose the other's numbers
+                errors[backend] = traceback.format_exc()
+                log(f"{backend}: failed\n{errors[backend]}")
+            # Written after each backend, so that an interrupted run keeps what it measured.
+            raw = {
+                "machine": machine,
+                "commit": commit,
+                "options": vars(opts),
+                "environment": {k: os.environ[k] for k in ENV_REPORTED if k in os.environ},
+                "results": results,
+                "errors": errors,
+            }
+            out.write_text(json.dumps(raw, indent=2))
+            if opts.write_readme and results and backend not in errors:
+                update_readme(results[-1:], machine, commit)
+                log(f"bench/README.md updated ({backend})")
     finally:
         if opts.keep:
             log(f"kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    print_results(results, machine)
-
-    RESULTS_DIR.mkdir(exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = RESULTS_DIR / f"intake-{stamp}.json"
-    raw = {"machine": machine, "commit": commit, "options": vars(opts), "results": results}
-    out.write_text(json.dumps(raw, indent=2))
+    if results:
+        print_results(results, machine)
     log(f"raw results: {out.relative_to(ROOT)}")
-    if opts.write_readme:
-        update_readme(results, machine, commit)
-        log("bench/README.md updated")
+    if errors:
+        return 2
     return 0 if all(all(r["targets"].values()) for r in results) else 1
 
 

@@ -73,9 +73,13 @@ def parse_args(argv=None):
     p.add_argument("--cases", type=int, default=1_000_000, help="cases to load (1,000,000)")
     p.add_argument("--reuse", action="store_true", help="keep a database loaded earlier with the same N")
     p.add_argument("--reps", type=int, default=200, help="timed repetitions of each page (200)")
-    p.add_argument("--warmup", type=int, default=10, help="untimed repetitions first (10)")
+    p.add_argument("--warmup", type=int, default=10, help="untimed repetitions first (10, or 10 s)")
+    p.add_argument(
+        "--budget", type=float, default=120, help="seconds a page may take: fewer reps when slow (120)"
+    )
+    p.add_argument("--min-reps", type=int, default=30, help="repetitions of a page at least (30)")
     p.add_argument("--deep", type=int, default=200, help="how many pages in the deep page is (200)")
-    p.add_argument("--sweep-runs", type=int, default=5, help="timed sweeps at each moment (5)")
+    p.add_argument("--sweep-runs", type=int, default=3, help="timed sweeps at each moment (3)")
     p.add_argument("--pg-admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     p.add_argument("--wait-for", default="bench/intake.py", help="wait while a process matches (pgrep -f)")
     p.add_argument("--max-wait", type=float, default=1200, help="seconds to wait for it at most (1200)")
@@ -175,6 +179,7 @@ def run_child(step: str, backend: str, opts, url: str, out: Path, timeout: float
     argv = [sys.executable, str(BENCH / "queue.py"), "--child", step, "--out", str(out)]
     argv += ["--cases", str(opts.cases), "--reps", str(opts.reps), "--warmup", str(opts.warmup)]
     argv += ["--deep", str(opts.deep), "--sweep-runs", str(opts.sweep_runs)]
+    argv += ["--budget", str(opts.budget), "--min-reps", str(opts.min_reps)]
     if opts.diagnose:
         argv.append("--diagnose")
     subprocess.run(argv, cwd=ROOT, env=child_env(url), check=True, timeout=timeout)
@@ -268,12 +273,13 @@ def fmt_ms(x: float) -> str:
 
 def print_backend(backend: str, measured: dict) -> None:
     log("")
-    log(f"{backend} ({measured['engine']}), {measured['cases']:,} cases; ms, p50 / p95 of {measured['reps']}")
-    head = f"{'user':<7} {'page':<38} {'view p50':>9} {'view p95':>9} {'SQL p50':>8} {'SQL p95':>8}"
+    log(f"{backend} ({measured['engine']}), {measured['cases']:,} cases; ms")
+    head = f"{'user':<7} {'page':<38} {'n':>4} {'view p50':>9} {'view p95':>9} {'SQL p50':>8} {'SQL p95':>8}"
     log(head + f" {'ratio':>6}  p95<100ms  ratio<=2")
     for m, p95_ok, ratio_ok in page_rows(measured):
         log(
-            f"{m['user']:<7} {m['page']:<38} {fmt_ms(m['view_p50']):>9} {fmt_ms(m['view_p95']):>9} "
+            f"{m['user']:<7} {m['page']:<38} {m['reps']:>4} "
+            f"{fmt_ms(m['view_p50']):>9} {fmt_ms(m['view_p95']):>9} "
             f"{fmt_ms(m['sql_p50']):>8} {fmt_ms(m['sql_p95']):>8} {m['ratio']:>5.1f}x  "
             f"{verdict(p95_ok):<9}  {verdict(ratio_ok)}"
         )
@@ -307,11 +313,13 @@ as the baseline. Targets: p95 under 100 ms and at most 2× the hand-written quer
   or both, one after the other.
 * `--cases N` (1,000,000); develop with `--cases 20000`. Only a run with 1,000,000 writes here.
 * `--reuse`: keep the database loaded by an earlier run with the same N (`var/bench-queue/*.json` says
-  which); loading 1,000,000 cases takes a few minutes per backend.
-* `--reps N` (200) timed repetitions of every page, after `--warmup N` (10); `--deep N` (200) pages
-  in for the deep page; `--sweep-runs N` (5) sweeps at each moment; `--diagnose` also writes the plans of
-  every page's queries (`EXPLAIN ANALYZE`, `EXPLAIN QUERY PLAN`) and a profile of each view to
-  `bench/results/queue-diagnose-*.txt`; `--no-readme`.
+  which); loading 1,000,000 cases takes one to two minutes per backend.
+* `--reps N` (200) timed repetitions of every page, after `--warmup N` (10, or 10 s); a slow page gets
+  as many as fit in `--budget S` (120 s), but at least `--min-reps N` (30) (the table's *n*);
+  `--deep N` (200) pages in for the deep page; `--sweep-runs N` (3) timed sweeps at each moment, after
+  one untimed; `--diagnose` also writes the plans of every page's queries (`EXPLAIN ANALYZE`,
+  `EXPLAIN QUERY PLAN`) and a profile of each view and sweep to `bench/results/queue-diagnose-*.txt`;
+  `--no-readme`.
 * Before loading and before measuring it waits (polling every 30 s, at most `--max-wait` 1200 s) while
   `pgrep -f bench/intake.py` finds a running intake benchmark (`--wait-for ''` not to).
 
@@ -337,10 +345,10 @@ case of Almaty's branch with a timeline, a conversation and a request to a state
 
 *Server time*: the view run in-process through `django.test.Client` (every middleware, the session
 and user lookups, the view, the template), timed from the request to the response, with a logged-in
-unit head: of Almaty's branch (*region*, its own cases and its 8 district offices') and of the centre
-(*centre*, every case, also those still at reception). One database connection serves the whole run
-(`DB_CONN_MAX_AGE=3600`; the default, 0, adds the connection's opening to every request: see the
-details). The queue's pages: open cases (the default), category *bribery* + overdue, and all states;
+unit head: of Almaty's branch (*region*: its own cases and its 8 district offices', 15% of all) and
+of the centre (*centre*, every case, also those still at reception). One database connection serves
+the whole run (`DB_CONN_MAX_AGE=3600`; the default, 0, adds the connection's opening to every request:
+see the details). The queue's pages: open cases (the default), category *bribery* + overdue, and all states;
 each first page and a deep one, reached by the keyset cursor `--deep` pages in (or the last page, when
 there are fewer). The case page appends an audit entry on every view: it is a write.
 
@@ -355,8 +363,10 @@ The single query alone (keyset; case row) is in the details.
 
 *Sweep*: `deadlines_sweep(now=...)` over the 1,000,000 cases at `t0` (nothing is due: the scans
 alone), just after the next end of a day (that day's cohort turns overdue, very overdue, or closes:
-each step takes at most 500 a run) and just after the next 09:00 (the reminders); each run's changes
-are put back before the next.
+each step takes at most 500 a run) and just after the next 09:00 (that day's reminders); the later of
+the two is measured after sweeps at the earlier one have cleared it (as the sweep every 5 minutes
+would have). Each run's changes (cases, events, audit entries, queued emails) are put back before the
+next.
 
 ### Results
 """
@@ -370,7 +380,8 @@ def readme_rows(results: dict) -> list[str]:
         for m, p95_ok, ratio_ok in page_rows(measured):
             rows.append(
                 f"| {results['date']} ({results['commit']}) | {machine} | {backend} ({measured['engine']}) "
-                f"| {m['user']} | {m['page']} | {fmt_ms(m['view_p50'])} | {fmt_ms(m['view_p95'])} "
+                f"| {m['user']} | {m['page']} | {m['reps']} "
+                f"| {fmt_ms(m['view_p50'])} | {fmt_ms(m['view_p95'])} "
                 f"{verdict(p95_ok)} | {fmt_ms(m['sql_p50'])} | {fmt_ms(m['sql_p95'])} "
                 f"| {m['ratio']:.1f}× {verdict(ratio_ok)} |"
             )
@@ -420,8 +431,8 @@ def write_readme(results: dict) -> None:
         text = text.rstrip() + "\n\n" + README_INTRO
     backends = list(results["backends"])
     header = (
-        "| date | machine | backend | user | page | view p50 ms | view p95 ms (< 100) | SQL p50 ms "
-        "| SQL p95 ms | ratio (≤ 2×) |\n|---|---|---|---|---|--:|--:|--:|--:|--:|"
+        "| date | machine | backend | user | page | n | view p50 ms | view p95 ms (< 100) | SQL p50 ms "
+        "| SQL p95 ms | ratio (≤ 2×) |\n|---|---|---|---|---|--:|--:|--:|--:|--:|--:|"
     )
     rows = merge_rows(text, "queue-results", readme_rows(results), backends, 2)
     text = c.replace_block(text, "queue-results", header + "\n" + "\n".join(rows))
@@ -549,12 +560,18 @@ class Measurer:
         return stats_ms(samples)[0]
 
     def timed(self, view, sql, label: str) -> dict:
-        """Warm up, then alternate view and baseline; p50/p95 of each."""
-        for _ in range(self.opts.warmup):
+        """Warm up, then alternate view and baseline; p50/p95 of each. A slow page gets fewer
+        repetitions: as many as fit in --budget seconds, but at least --min-reps."""
+        started = time.monotonic()
+        for n in range(1, self.opts.warmup + 1):
             view()
             sql()
+            if time.monotonic() - started > 10 and n >= 2:
+                break
+        per_rep = (time.monotonic() - started) / n
+        reps = min(self.opts.reps, max(self.opts.min_reps, int(self.opts.budget / per_rep)))
         v, s = [], []
-        for _ in range(self.opts.reps):
+        for _ in range(reps):
             t = time.perf_counter_ns()
             view()
             v.append(time.perf_counter_ns() - t)
@@ -563,8 +580,15 @@ class Measurer:
             s.append(time.perf_counter_ns() - t)
         v50, v95 = stats_ms(v)
         s50, s95 = stats_ms(s)
-        log(f"    {label:<42} view {v50:7.1f} / {v95:7.1f}   SQL {s50:7.1f} / {s95:7.1f} ms")
-        return {"view_p50": v50, "view_p95": v95, "sql_p50": s50, "sql_p95": s95, "ratio": v95 / s95}
+        log(f"    {label:<42} view {v50:7.1f} / {v95:7.1f}   SQL {s50:7.1f} / {s95:7.1f} ms ({reps} reps)")
+        return {
+            "view_p50": v50,
+            "view_p95": v95,
+            "sql_p50": s50,
+            "sql_p95": s95,
+            "ratio": v95 / s95,
+            "reps": reps,
+        }
 
     def get(self, client, url: str, expect: int = 200):
         response = client.get(url)
@@ -580,9 +604,12 @@ class Measurer:
             fn()
         return len(ctx.captured_queries), list(ctx.captured_queries)
 
-    def single(self, fn, n: int = 50) -> str:
+    def single(self, fn, n: int = 50, budget: float = 10.0) -> str:
         samples = []
+        started = time.monotonic()
         for _ in range(n):
+            if len(samples) >= 5 and time.monotonic() - started > budget:
+                break
             t = time.perf_counter_ns()
             fn()
             samples.append(time.perf_counter_ns() - t)
@@ -1026,12 +1053,15 @@ class Measurer:
             out.append(self.explain(sql, params))
         profile = cProfile.Profile()
         profile.enable()
-        for _ in range(30):
+        started = time.monotonic()
+        for n in range(30):
             run_view()
+            if n >= 3 and time.monotonic() - started > 20:
+                break
         profile.disable()
         stream = io.StringIO()
         pstats.Stats(profile, stream=stream).sort_stats("cumulative").print_stats(30)
-        out.append("-- profile of 30 views (cumulative):")
+        out.append(f"-- profile of {n + 1} views (cumulative):")
         out.append(stream.getvalue())
         self.diagnosis.extend(out)
 
