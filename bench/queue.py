@@ -53,6 +53,7 @@ PAGE = 50
 TARGET_P95_MS = 100.0
 TARGET_RATIO = 2.0
 TARGET_SWEEP_S = 1.0
+OTHERS_LIMIT = 0.10  # other programs' share of the machine above which a measurement is disturbed
 FILTERS = {
     "open": "",  # the default: open cases
     "category+overdue": "category=bribery&overdue=on",
@@ -267,6 +268,10 @@ def all_pass(results: dict) -> bool:
     return True
 
 
+def disturbed(m: dict) -> str:
+    return f" † {m['others']:.0%}" if m.get("others", 0) > OTHERS_LIMIT else ""
+
+
 def fmt_ms(x: float) -> str:
     return f"{x:.1f}" if x < 100 else f"{x:.0f}"
 
@@ -281,7 +286,7 @@ def print_backend(backend: str, measured: dict) -> None:
             f"{m['user']:<7} {m['page']:<38} {m['reps']:>4} "
             f"{fmt_ms(m['view_p50']):>9} {fmt_ms(m['view_p95']):>9} "
             f"{fmt_ms(m['sql_p50']):>8} {fmt_ms(m['sql_p95']):>8} {m['ratio']:>5.1f}x  "
-            f"{verdict(p95_ok):<9}  {verdict(ratio_ok)}"
+            f"{verdict(p95_ok):<9}  {verdict(ratio_ok)}{disturbed(m)}"
         )
     log("")
     for s in measured["sweep"]:
@@ -359,7 +364,10 @@ region and officer; the scope as `unit.path LIKE '/1/5/%'`, with `OR unit_id IS 
 form; for the case page, the case row with its joins and the scope, its events, messages, attachments,
 requests, measures and links, and the audit append (head row locked, entry inserted, head updated, in
 one transaction). View and baseline alternate, request by request. *Ratio* = view p95 / baseline p95.
-The single query alone (keyset; case row) is in the details.
+The single query alone (keyset; case row) is in the details. While a page is measured, the script
+takes what other programs took of the machine (all CPU time minus its own and PostgreSQL's); above 10%
+it measures the page once more after waiting for a quiet machine, and keeps the less disturbed run;
+a row still disturbed is marked † with that share.
 
 *Sweep*: `deadlines_sweep(now=...)` over the 1,000,000 cases at `t0` (nothing is due: the scans
 alone), just after the next end of a day (that day's cohort turns overdue, very overdue, or closes:
@@ -380,7 +388,7 @@ def readme_rows(results: dict) -> list[str]:
         for m, p95_ok, ratio_ok in page_rows(measured):
             rows.append(
                 f"| {results['date']} ({results['commit']}) | {machine} | {backend} ({measured['engine']}) "
-                f"| {m['user']} | {m['page']} | {m['reps']} "
+                f"| {m['user']} | {m['page']}{disturbed(m)} | {m['reps']} "
                 f"| {fmt_ms(m['view_p50'])} | {fmt_ms(m['view_p95'])} "
                 f"{verdict(p95_ok)} | {fmt_ms(m['sql_p50'])} | {fmt_ms(m['sql_p95'])} "
                 f"| {m['ratio']:.1f}× {verdict(ratio_ok)} |"
@@ -559,9 +567,20 @@ class Measurer:
             samples.append(time.perf_counter_ns() - t)
         return stats_ms(samples)[0]
 
+    def others_cpu(self):
+        """(machine busy s, machine total s, CPU s of this process and the database server)."""
+        busy, total = c.machine_cpu()
+        ours = 0.0
+        for pid, (comm, _pgrp, own, reaped) in c.process_cpu().items():
+            if pid == os.getpid() or comm.startswith("postgres"):
+                ours += own + reaped
+        return busy, total, ours
+
     def timed(self, view, sql, label: str) -> dict:
         """Warm up, then alternate view and baseline; p50/p95 of each. A slow page gets fewer
-        repetitions: as many as fit in --budget seconds, but at least --min-reps."""
+        repetitions: as many as fit in --budget seconds, but at least --min-reps. When other programs
+        took more than OTHERS_LIMIT of the machine meanwhile, it is measured once more after waiting
+        for a quiet machine, and the less disturbed measurement counts."""
         started = time.monotonic()
         for n in range(1, self.opts.warmup + 1):
             view()
@@ -570,25 +589,44 @@ class Measurer:
                 break
         per_rep = (time.monotonic() - started) / n
         reps = min(self.opts.reps, max(self.opts.min_reps, int(self.opts.budget / per_rep)))
-        v, s = [], []
-        for _ in range(reps):
-            t = time.perf_counter_ns()
-            view()
-            v.append(time.perf_counter_ns() - t)
-            t = time.perf_counter_ns()
-            sql()
-            s.append(time.perf_counter_ns() - t)
-        v50, v95 = stats_ms(v)
-        s50, s95 = stats_ms(s)
-        log(f"    {label:<42} view {v50:7.1f} / {v95:7.1f}   SQL {s50:7.1f} / {s95:7.1f} ms ({reps} reps)")
-        return {
-            "view_p50": v50,
-            "view_p95": v95,
-            "sql_p50": s50,
-            "sql_p95": s95,
-            "ratio": v95 / s95,
-            "reps": reps,
-        }
+        best = None
+        for attempt in range(2):
+            if attempt:
+                c.wait_for_quiet(OTHERS_LIMIT, 120)
+            before = self.others_cpu()
+            v, s = [], []
+            for _ in range(reps):
+                t = time.perf_counter_ns()
+                view()
+                v.append(time.perf_counter_ns() - t)
+                t = time.perf_counter_ns()
+                sql()
+                s.append(time.perf_counter_ns() - t)
+            after = self.others_cpu()
+            total = after[1] - before[1]
+            others = max(0.0, (after[0] - before[0]) - (after[2] - before[2])) / total if total > 0 else 0.0
+            v50, v95 = stats_ms(v)
+            s50, s95 = stats_ms(s)
+            mark = " †" if others > OTHERS_LIMIT else ""
+            log(
+                f"    {label:<42} view {v50:7.1f} / {v95:7.1f}   SQL {s50:7.1f} / {s95:7.1f} ms "
+                f"({reps} reps, others {others:.0%}{mark})"
+            )
+            result = {
+                "view_p50": v50,
+                "view_p95": v95,
+                "sql_p50": s50,
+                "sql_p95": s95,
+                "ratio": v95 / s95,
+                "reps": reps,
+                "others": others,
+                "attempts": attempt + 1,
+            }
+            if best is None or others < best["others"]:
+                best = result
+            if others <= OTHERS_LIMIT:
+                break
+        return best
 
     def get(self, client, url: str, expect: int = 200):
         response = client.get(url)

@@ -2,6 +2,7 @@ import datetime as dt
 import itertools
 
 import pytest
+from django.utils import translation
 
 from adal.core.models import Role, Territory
 from adal.discipline.models import PositionLevel
@@ -17,6 +18,13 @@ AKTOBE, EAST_KZ, KYZYLORDA, ABAI, ALMATY_CITY = (
 )
 
 _numbers = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The refusal tests read the messages in English, the catalogues' source language."""
+    with translation.override("en"):
+        yield
 
 
 def territory(kato: str) -> Territory:
