@@ -292,7 +292,7 @@ def print_backend(backend: str, measured: dict) -> None:
     for s in measured["sweep"]:
         log(
             f"sweep {s['moment']:<34} median {s['median_s']:.3f} s, max {s['max_s']:.3f} s "
-            f"({s['done']}) {verdict(s['max_s'] < TARGET_SWEEP_S)}"
+            f"({s['done']}) {verdict(s['max_s'] < TARGET_SWEEP_S)}{disturbed(s)}"
         )
     log("")
 
@@ -401,7 +401,8 @@ def readme_sweep_rows(results: dict) -> list[str]:
     for backend, measured in results["backends"].items():
         for s in measured["sweep"]:
             rows.append(
-                f"| {results['date']} | {backend} | {s['moment']} | {s['done']} | {s['median_s']:.3f} "
+                f"| {results['date']} | {backend} | {s['moment']}{disturbed(s)} | {s['done']} "
+                f"| {s['median_s']:.3f} "
                 f"| {s['max_s']:.3f} {verdict(s['max_s'] < TARGET_SWEEP_S)} |"
             )
     return rows
@@ -591,8 +592,7 @@ class Measurer:
         reps = min(self.opts.reps, max(self.opts.min_reps, int(self.opts.budget / per_rep)))
         best = None
         for attempt in range(2):
-            if attempt:
-                c.wait_for_quiet(OTHERS_LIMIT, 120)
+            c.wait_for_quiet(OTHERS_LIMIT, 120 if attempt else 60)
             before = self.others_cpu()
             v, s = [], []
             for _ in range(reps):
@@ -973,6 +973,8 @@ class Measurer:
         out = []
         for label, now, settle in moments:
             times, done, settled = [], {}, 0
+            c.wait_for_quiet(OTHERS_LIMIT, 60)
+            before = self.others_cpu()
             for run in range(self.opts.sweep_runs + 1):  # the first is a warm-up
                 snapshot = self.sweep_snapshot(now)
                 try:
@@ -984,13 +986,16 @@ class Measurer:
                     self.sweep_restore(snapshot)
                 if run:
                     times.append(elapsed / 1e9)
+            after = self.others_cpu()
+            total = after[1] - before[1]
+            others = max(0.0, (after[0] - before[0]) - (after[2] - before[2])) / total if total > 0 else 0.0
             times.sort()
             summary = ", ".join(f"{k} {v}" for k, v in done.items())
             if settle:
                 summary += f" (after {settled} sweeps at the earlier crossing)"
             log(
                 f"  sweep at {label}: median {times[len(times) // 2]:.3f} s, "
-                f"max {times[-1]:.3f} s ({summary})"
+                f"max {times[-1]:.3f} s ({summary}; others {others:.0%})"
             )
             out.append(
                 {
@@ -1000,6 +1005,7 @@ class Measurer:
                     "median_s": times[len(times) // 2],
                     "max_s": times[-1],
                     "runs": times,
+                    "others": others,
                 }
             )
             if self.opts.diagnose:
