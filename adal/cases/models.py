@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -22,17 +23,16 @@ class State(models.TextChoices):
     REOPENED = "reopened", _("Reopened on appeal")
 
 
-# States in which a deadline runs and a case can become overdue.
-OPEN_STATES = frozenset(
-    {
-        State.REGISTERED,
-        State.TRIAGE,
-        State.ACCEPTED,
-        State.ASSIGNED,
-        State.IN_REVIEW,
-        State.DECIDED,
-        State.REOPENED,
-    }
+# States in which a deadline runs and a case can become overdue. A tuple, not a set: its order is the
+# order of the SQL IN list, and SQLite uses the partial index below only for the identical list.
+OPEN_STATES = (
+    State.REGISTERED,
+    State.TRIAGE,
+    State.ACCEPTED,
+    State.ASSIGNED,
+    State.IN_REVIEW,
+    State.DECIDED,
+    State.REOPENED,
 )
 TRIAGE_STATES = frozenset({State.REGISTERED, State.TRIAGE})
 
@@ -187,6 +187,8 @@ class Case(models.Model):
             models.Index(fields=["unit", "state", "due_at", "id"], name="case_queue"),
             models.Index(fields=["assignee", "state", "due_at", "id"], name="case_officer_queue"),
             models.Index(fields=["state", "due_at"], name="case_sweep"),
+            # The open queue in due order: a page reads its 51 rows here instead of sorting every open case.
+            models.Index(fields=["due_at", "id"], condition=Q(state__in=OPEN_STATES), name="case_open_due"),
             models.Index(fields=["remind_at"], name="case_remind"),
             models.Index(fields=["escalate_at"], name="case_escalate"),
             models.Index(fields=["registered_at"], name="case_registered"),

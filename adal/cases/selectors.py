@@ -104,13 +104,19 @@ def queue_page(user: User, f: QueueFilters, *, cursor: str = "", size: int = PAG
 
 
 def queue_counts(user: User, f: QueueFilters) -> dict[str, int]:
-    """How many cases each state holds under the other filters, and how many are overdue."""
+    """How many cases each open state holds under the other filters, and how many are overdue.
+
+    Closed states are history, not work: counting them all would be an aggregate over every case the user
+    may see (a million at the centre) on every page, so a closed state is counted only while it is viewed.
+    """
     qs = _filtered(user, f, with_state=False)
-    by_state = dict(qs.order_by().values_list("state").annotate(n=Count("id")))
-    counts = {s: by_state.get(s, 0) for s in State.values}
-    counts["open"] = sum(counts[s] for s in OPEN_STATES)
-    counts["all"] = sum(by_state.values())
-    counts["overdue"] = qs.filter(state__in=OPEN_STATES, due_at__lt=timezone.now()).count()
+    open_cases = qs.filter(state__in=OPEN_STATES)
+    by_state = dict(open_cases.order_by().values_list("state").annotate(n=Count("id")))
+    counts = {s: by_state.get(s, 0) for s in OPEN_STATES}
+    counts["open"] = sum(by_state.values())
+    counts["overdue"] = open_cases.filter(due_at__lt=timezone.now()).count()
+    if f.state in State.values and f.state not in OPEN_STATES:
+        counts[f.state] = qs.filter(state=f.state).count()
     return counts
 
 

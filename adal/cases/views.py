@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from adal.cases import forms as f
 from adal.cases import services as s
-from adal.cases.models import Case, State, StateBodyRequest
+from adal.cases.models import OPEN_STATES, Case, State, StateBodyRequest
 from adal.cases.selectors import QueueFilters, case_for, queue_counts, queue_page
 from adal.core.audit import audit_record
 from adal.hotline.files import read_decrypted
@@ -57,6 +57,7 @@ def queue(request):
             "filters": filters,
             "query": query.urlencode(),
             "states": State.choices,
+            "open_states": OPEN_STATES,
         },
     )
 
@@ -143,12 +144,10 @@ ACTIONS: dict[str, Action] = {
 WORK_ACTIONS = ("note", "request", "request_answer", "link", "clarify")
 
 
-def _forms_for(case, user) -> dict[str, Any]:
-    work = [
-        a for a in WORK_ACTIONS if a != "request_answer" or case.requests.filter(answered_at=None).exists()
-    ]
-    names = s.allowed_actions(user, case) + (work if s.may_work_on(user, case) else [])
-    return {name: _bound(name, case, user) for name in names}
+def _action_names(case, user, requests) -> list[str]:
+    unanswered = any(r.answered_at is None for r in requests)
+    work = [a for a in WORK_ACTIONS if a != "request_answer" or unanswered]
+    return s.allowed_actions(user, case) + (work if s.may_work_on(user, case) else [])
 
 
 def _bound(name, case, user, data=None):
@@ -157,19 +156,30 @@ def _bound(name, case, user, data=None):
     return action.form(data, prefix=name, **kwargs)
 
 
-def _render_case(request, case, *, forms=None, status=200):
+def _render_case(request, case, *, failed=None, status=200):
+    """The case page. Action forms are built only when opened (?action=, or fetched by HTMX when their
+    <details> opens): rendering every form's widgets would cost more than the rest of the page."""
     with transaction.atomic():
         audit_record(action="case.content_read", actor=request.user, target=case)
+    requests = list(case.requests.all())
+    opened = failed.prefix if failed else request.GET.get("action")
+
+    def form_for(name):
+        if failed and failed.prefix == name:
+            return failed
+        return _bound(name, case, request.user) if name == opened else None
+
+    actions = [(name, form_for(name)) for name in _action_names(case, request.user, requests)]
     context = {
         "case": case,
         "report": case.report,
         "events": case.events.select_related("actor"),
-        "conversation": case.report.messages.prefetch_related("attachments"),
+        "conversation": case.report.messages.all(),
         "attachments": case.report.attachments.all(),
-        "requests": case.requests.all(),
+        "requests": requests,
         "measures": case.measures.all(),
         "links": case.links.select_related("other__report"),
-        "forms": forms or _forms_for(case, request.user),
+        "actions": actions,
         "labels": {name: s.RULES[name].label for name in s.RULES},
     }
     return render(request, "cases/case.html", context, status=status)
@@ -182,14 +192,25 @@ def case_detail(request, pk: int):
 
 
 @login_required
+def case_action_form(request, pk: int, action: str):
+    """One action's form, for HTMX to put into its <details> when the officer opens it."""
+    _require_case_reader(request.user)
+    case = case_for(request.user, pk)
+    requests = list(case.requests.all())
+    if action not in ACTIONS or action not in _action_names(case, request.user, requests):
+        raise Http404
+    context = {"case": case, "name": action, "form": _bound(action, case, request.user), "requests": requests}
+    return render(request, "cases/case.html#action_form", context)
+
+
+@login_required
 @require_POST
 def case_action(request, pk: int, action: str):
     _require_case_reader(request.user)
     if action not in ACTIONS:
         raise Http404
     case = case_for(request.user, pk)
-    forms = _forms_for(case, request.user)
-    if action not in forms:
+    if action not in _action_names(case, request.user, case.requests.all()):
         messages.error(request, _("This action is not available on this case now."))
         return redirect("cases:case", pk=case.pk)
     form = _bound(action, case, request.user, request.POST)
@@ -201,8 +222,7 @@ def case_action(request, pk: int, action: str):
         else:
             messages.success(request, _("Done."))
             return redirect("cases:case", pk=case.pk)
-    forms[action] = form
-    return _render_case(request, case_for(request.user, pk), forms=forms, status=400)
+    return _render_case(request, case_for(request.user, pk), failed=form, status=400)
 
 
 @login_required

@@ -46,7 +46,7 @@ def staff_login(request):
         except LoginRefused as e:
             form.add_error(None, str(e))
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="adal.core.backends.StaffBackend")
             target = request.POST.get("next") or request.GET.get("next") or ""
             if not url_has_allowed_host_and_scheme(
                 target, {request.get_host()}, require_https=request.is_secure()

@@ -6,8 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -162,9 +161,19 @@ def _create_report(draft, region, district, channel, registered_by, received_at,
 
 
 def _next_registration_number(year: int) -> str:
-    RegistrationCounter.objects.get_or_create(year=year)
-    RegistrationCounter.objects.filter(year=year).update(last=F("last") + 1)
-    last = RegistrationCounter.objects.values_list("last", flat=True).get(year=year)
+    # One statement instead of get-or-create, update and read: intake is the hot path, and the row lock
+    # it takes serialises concurrent submissions just as well. Both SQLite and PostgreSQL speak upsert.
+    table, year_col, last_col = map(
+        connection.ops.quote_name, (RegistrationCounter._meta.db_table, "year", "last")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({year_col}, {last_col}) VALUES (%s, 1) "  # noqa: S608 - names are ours
+            f"ON CONFLICT ({year_col}) DO UPDATE SET {last_col} = {table}.{last_col} + 1 "
+            f"RETURNING {last_col}",
+            [year],
+        )
+        (last,) = cursor.fetchone()
     return f"AC-{year}-{last:06d}"
 
 

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from adal.cases.models import State
 from adal.cases.selectors import QueueFilters, queue_counts, queue_page
-from adal.cases.services import case_assign
+from adal.cases.services import case_assign, case_triage_start
 from adal.core.models import AuditEvent
 from tests.cases.test_transitions import accepted
 from tests.conftest import PASSWORD, totp_now
@@ -146,3 +146,45 @@ def test_attachments_download_decrypted_and_audited(client, org, draft, pdf_byte
     assert b"".join(response.streaming_content) == pdf_bytes
     assert 'filename="evidence.pdf"' in response["Content-Disposition"]
     assert AuditEvent.objects.filter(action="case.attachment_read", actor=org["head"]).exists()
+
+
+def test_action_forms_are_built_only_when_opened(client, org, new_case):
+    case = accepted(org, new_case)
+    sign_in(client, org["head"])
+    page = client.get(reverse("cases:case", args=[case.pk])).content.decode()
+    assert 'data-action="assign"' in page and 'name="assign-officer"' not in page
+    assert f'hx-get="{reverse("cases:action_form", args=[case.pk, "assign"])}"' in page
+    # Without JavaScript the link opens the page with that one form in place.
+    opened = client.get(reverse("cases:case", args=[case.pk]) + "?action=assign").content.decode()
+    assert 'name="assign-officer"' in opened and 'name="reroute-unit"' not in opened
+    fragment = client.get(reverse("cases:action_form", args=[case.pk, "assign"]))
+    assert fragment.status_code == 200
+    body = fragment.content.decode()
+    assert 'name="assign-officer"' in body and "<html" not in body
+    assert org["officer"].username in body or org["officer"].get_full_name() in body
+
+
+def test_a_form_for_an_action_not_allowed_now_is_not_found(client, org, new_case):
+    case = accepted(org, new_case)
+    sign_in(client, org["head"])
+    assert client.get(reverse("cases:action_form", args=[case.pk, "decide"])).status_code == 404
+    assert client.get(reverse("cases:action_form", args=[case.pk, "no-such"])).status_code == 404
+    sign_in(client, org["almaty_head"])
+    assert client.get(reverse("cases:action_form", args=[case.pk, "assign"])).status_code == 404
+
+
+def test_closed_states_are_counted_only_when_viewed(org, new_case):
+    from adal.cases.services import case_leave
+
+    open_case = accepted(org, new_case)  # in the centre head's subtree, in Aktobe
+    left = case_triage_start(case=new_case(), by=org["operator"])
+    case_leave(case=left, by=org["operator"], reason="Anonymous insult with no facts.")
+    counts = queue_counts(org["centre_head"], QueueFilters())
+    assert counts["open"] == 1 and counts[State.ACCEPTED] == 1
+    assert State.LEFT_WITHOUT_CONSIDERATION not in counts
+    counts = queue_counts(org["centre_head"], QueueFilters(state=State.LEFT_WITHOUT_CONSIDERATION))
+    assert counts[State.LEFT_WITHOUT_CONSIDERATION] == 1 and counts["open"] == 1
+    assert open_case.pk not in [
+        c.pk
+        for c in queue_page(org["centre_head"], QueueFilters(state=State.LEFT_WITHOUT_CONSIDERATION)).cases
+    ]
