@@ -5,10 +5,12 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
-from adal.cases.models import OPEN_STATES, Case, State
-from adal.cases.notifications import notify_case_staff
-from adal.cases.services import TransitionRefused, _event, case_close
+from adal.cases.models import OPEN_STATES, Case, CaseEvent, State
+from adal.cases.notifications import notify_case_staff_many
+from adal.cases.services import SYSTEM, TransitionRefused, case_close
+from adal.core.audit import audit_record_many
 
 BATCH = 500
 
@@ -23,39 +25,52 @@ def deadlines_sweep(*, now: dt.datetime) -> dict:
 
 
 def _remind(now) -> int:
-    done = 0
-    due = Case.objects.filter(remind_at__lte=now, state__in=OPEN_STATES).values_list("pk", "remind_at")[
-        :BATCH
-    ]
-    for pk, remind_at in due:
-        with transaction.atomic():
-            if not Case.objects.filter(pk=pk, remind_at=remind_at).update(remind_at=None):
-                continue  # another sweep got there first
-            case = Case.objects.select_related("report", "unit", "assignee").get(pk=pk)
-            _event(case, None, "reminder", data={"due_at": case.due_at.isoformat()})
-            notify_case_staff(case, kind="reminder")
-        done += 1
-    return done
+    due = Case.objects.filter(remind_at__lte=now, state__in=OPEN_STATES)
+    with transaction.atomic():
+        cases = _claim(due, remind_at=None)
+        _record(cases, "reminder")
+    return len(cases)
 
 
 def _escalate(now, *, level: int) -> int:
     """Level 1: past due, to the unit's head. Level 2: very overdue, to the next level's head."""
     moment = "due_at__lt" if level == 1 else "escalate_at__lt"
-    candidates = Case.objects.filter(state__in=OPEN_STATES, overdue_level=level - 1, **{moment: now})
-    done = 0
-    for pk in candidates.values_list("pk", flat=True)[:BATCH]:
-        with transaction.atomic():
-            claimed = Case.objects.filter(pk=pk, overdue_level=level - 1, state__in=OPEN_STATES).update(
-                overdue_level=level, version=F("version") + 1
-            )
-            if not claimed:
-                continue
-            case = Case.objects.select_related("report", "unit__parent", "assignee").get(pk=pk)
-            kind = "overdue" if level == 1 else "very_overdue"
-            _event(case, None, kind, data={"due_at": case.due_at.isoformat()})
-            notify_case_staff(case, kind=kind)
-        done += 1
-    return done
+    due = Case.objects.filter(state__in=OPEN_STATES, overdue_level=level - 1, **{moment: now})
+    with transaction.atomic():
+        cases = _claim(due, overdue_level=level, version=F("version") + 1)
+        _record(cases, "overdue" if level == 1 else "very_overdue")
+    return len(cases)
+
+
+def _claim(due, **changes) -> list[Case]:
+    """Lock a batch of due cases and change them. A second sweep at the same moment skips the locked rows
+    (PostgreSQL) or waits for this transaction and then finds them no longer due (SQLite's IMMEDIATE
+    transactions admit one writer at a time), so no case is acted on twice."""
+    pks = list(due.select_for_update(skip_locked=True).order_by("pk").values_list("pk", flat=True)[:BATCH])
+    if not pks:
+        return []
+    Case.objects.filter(pk__in=pks).update(**changes)
+    return list(Case.objects.filter(pk__in=pks).select_related("report", "unit__parent", "assignee"))
+
+
+def _record(cases: list[Case], kind: str) -> None:
+    """Each case's event and audit entry, written together for the batch, and the staff told."""
+    at = timezone.now()
+    CaseEvent.objects.bulk_create(
+        CaseEvent(case=c, at=at, actor_label=SYSTEM, kind=kind, data={"due_at": c.due_at.isoformat()})
+        for c in cases
+    )
+    audit_record_many(
+        [
+            {
+                "action": f"case.{kind}",
+                "target": c,
+                "data": {"from": "", "to": "", "due_at": c.due_at.isoformat()},
+            }
+            for c in cases
+        ]
+    )
+    notify_case_staff_many(cases, kind=kind)
 
 
 def _close_answered(now) -> int:

@@ -143,3 +143,27 @@ def test_the_worker_sends_the_queued_emails(org, new_case, settings, mailoutbox)
     call_command("db_worker", batch=True, no_startup_delay=True, interval=0.1)
     assert ["head@adal.example"] in [m.to for m in mailoutbox]
     assert case.report.registration_number in mailoutbox[0].subject
+
+
+def test_cases_falling_due_together_reach_the_head_in_one_email(
+    org, new_case, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.LANGUAGE_CODE = "en"  # staff emails are written in the site's language
+    cases = [accepted(org, new_case) for _ in range(3)]
+    moment = max(c.due_at for c in cases) + dt.timedelta(hours=1)
+    mailoutbox.clear()  # the "arrived in your unit" news
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deadlines_sweep(now=moment)["overdue"] == 3
+    # Unassigned, so the head hears of both the reminder and the missed deadline: one email for each.
+    to_head = [m for m in mailoutbox if m.to == ["head@adal.example"]]
+    assert sorted(m.subject for m in to_head) == ["3 cases are due soon", "3 cases are overdue"]
+    for mail in to_head:
+        assert all(c.report.registration_number in mail.body for c in cases)
+    # Each case still has its own event and audit entry, and the chain holds.
+    from adal.core.audit import audit_verify
+    from adal.core.models import AuditEvent
+
+    for case in cases:
+        assert case.events.filter(kind="overdue").count() == 1
+        assert AuditEvent.objects.filter(action="case.overdue", target_id=str(case.pk)).count() == 1
+    assert audit_verify().ok
