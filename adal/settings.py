@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "adal.cases",
     "adal.discipline",
     "adal.councils",
+    "adal.survey",
+    "adal.ratings",
+    "adal.councils.primaries",
     "adal.demo",
 ]
 

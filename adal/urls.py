@@ -12,5 +12,9 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("adal.hotline.urls")),
     path("", include("adal.cases.urls")),
+    path("", include("adal.councils.urls")),
+    path("", include("adal.councils.primaries.urls")),
+    path("", include("adal.ratings.urls")),
+    path("", include("adal.survey.urls")),
     path("", include("adal.core.urls")),
 ]

@@ -5,9 +5,11 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from adal.api.errors import translate_pydantic_errors
 from adal.core.middleware import database_unavailable_response
+from adal.councils.api import router as councils_router
 from adal.discipline.api import router as discipline_router
 from adal.hotline.api import ReceiptThrottled
 from adal.hotline.api import router as hotline_router
+from adal.ratings.api import router as ratings_router
 
 api = NinjaAPI(
     title="Adal API",
@@ -24,6 +26,8 @@ api = NinjaAPI(
 )
 api.add_router("/v1/reports", hotline_router)
 api.add_router("/v1", discipline_router)
+api.add_router("/v1", councils_router)
+api.add_router("/v1", ratings_router)
 
 
 @api.exception_handler(NinjaValidationError)

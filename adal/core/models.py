@@ -7,6 +7,23 @@ from django.utils.translation import gettext_lazy as _
 from adal.core.fields import EncryptedTextField
 
 
+def in_language(obj, field: str) -> str:
+    """``obj.<field>_<active language>``, falling back to Russian, the default language."""
+    lang = (get_language() or "ru")[:2]
+    return getattr(obj, f"{field}_{lang}", None) or getattr(obj, f"{field}_ru")
+
+
+class InLanguage:
+    """A model attribute read in the active language from its ``_ru`` / ``_kk`` / ``_en`` columns:
+    ``name = InLanguage()`` reads ``name_kk`` for a Kazakh page, and ``name_ru`` when that is blank."""
+
+    def __set_name__(self, owner, attribute: str):
+        self.field = attribute
+
+    def __get__(self, obj, owner=None):
+        return self if obj is None else in_language(obj, self.field)
+
+
 class Territory(models.Model):
     """A region, city or district by its KATO code; kept with validity dates because the map changes."""
 
@@ -33,10 +50,7 @@ class Territory(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def name(self) -> str:
-        lang = (get_language() or "ru")[:2]
-        return getattr(self, f"name_{lang}", None) or self.name_ru
+    name = InLanguage()
 
     @property
     def is_top_level(self) -> bool:
@@ -73,10 +87,7 @@ class Unit(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def name(self) -> str:
-        lang = (get_language() or "ru")[:2]
-        return getattr(self, f"name_{lang}", None) or self.name_ru
+    name = InLanguage()
 
 
 class Role(models.TextChoices):

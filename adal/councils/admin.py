@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from adal.core.audit import audit_record
-from adal.councils.models import AgendaItem, Council, Meeting, Membership, Person, Proposal, Topic
+from adal.councils.models import AgendaItem, Council, Meeting, Membership, News, Person, Proposal, Topic
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -133,3 +133,10 @@ class ProposalAdmin(ReadOnlyAdmin):
     list_display = ["title", "council", "kind", "addressee", "state", "submitted_on", "answered_on"]
     list_filter = ["kind", "state"]
     search_fields = ["title", "addressee"]
+
+
+@admin.register(News)
+class NewsAdmin(ReadOnlyAdmin):
+    list_display = ["title", "council", "published_at", "meeting"]
+    date_hierarchy = "published_at"
+    search_fields = ["title", "council__name_ru"]

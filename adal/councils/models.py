@@ -15,14 +15,8 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from adal.cases.models import Case
-from adal.core.models import Territory, Unit, User
+from adal.core.models import InLanguage, Territory, Unit, User
 from adal.hotline.models import Category
-
-
-def _name_in_language(obj) -> str:
-    """``name`` in the active language, for models with name_ru / name_kk / name_en."""
-    lang = (get_language() or "ru")[:2]
-    return getattr(obj, f"name_{lang}", None) or obj.name_ru
 
 
 class Topic(models.Model):
@@ -45,7 +39,7 @@ class Topic(models.Model):
     def __str__(self):
         return self.name
 
-    name = property(_name_in_language)
+    name = InLanguage()
 
 
 class Council(models.Model):
@@ -95,7 +89,7 @@ class Council(models.Model):
     def __str__(self):
         return self.name
 
-    name = property(_name_in_language)
+    name = InLanguage()
 
 
 class Person(models.Model):
@@ -332,3 +326,27 @@ class Proposal(models.Model):
 PROPOSAL_OUTCOMES = frozenset(
     {Proposal.State.ACCEPTED, Proposal.State.PARTLY_ACCEPTED, Proposal.State.REJECTED}
 )
+
+
+class News(models.Model):
+    """A post on the council's public page and in its feeds: members are expected to make the
+    council's work known, and a post is what they share on social networks."""
+
+    council = models.ForeignKey(Council, models.PROTECT, related_name="news", verbose_name=_("council"))
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"))
+    # A post often reports on one meeting; the link lets readers go on to its agenda and minutes.
+    meeting = models.ForeignKey(
+        Meeting, models.PROTECT, null=True, blank=True, related_name="news", verbose_name=_("meeting")
+    )
+    published_at = models.DateTimeField(_("published"))
+    created_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("news post")
+        verbose_name_plural = _("news posts")
+        indexes = [models.Index(fields=["council", "published_at"], name="news_council")]
+
+    def __str__(self):
+        return self.title

@@ -3,19 +3,23 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from adal.cases.clocks import local_date
+from adal.cases.models import Case
 from adal.cases.selectors import Period
 from adal.core.models import Role, Territory, User
+from adal.core.workdays import ALMATY
 from adal.councils.models import (
     POSITION_ORDER,
     AgendaItem,
     Council,
     Meeting,
     Membership,
+    News,
     Proposal,
     Topic,
     active_on,
@@ -138,4 +142,152 @@ def meeting_statistics(period: Period) -> dict:
         "meetings_held": sum(regions.values()),
         "by_region": sorted(by_region, key=lambda r: (-r["meetings"], r["kato"] or "")),
         "by_topic": sorted(by_topic, key=lambda r: (-r["meetings"], r["topic"])),
+    }
+
+
+# ---------------------------------------------------------------- the public index, news and feeds
+
+
+@dataclass
+class CouncilNode:
+    council: Council
+    children: list["CouncilNode"]
+
+
+def council_tree() -> list[CouncilNode]:
+    """Every council under the one above it (centre → region → district), each level in the order of
+    the organisation's units."""
+    nodes = {c.pk: CouncilNode(c, []) for c in Council.objects.select_related("territory")}
+    roots = []
+    for node in nodes.values():
+        parent = nodes.get(node.council.parent_id)
+        (parent.children if parent else roots).append(node)
+    return roots
+
+
+def council_news(council: Council, limit: int = 20) -> list[News]:
+    return list(council.news.select_related("meeting")[:limit])
+
+
+@dataclass
+class Publication:
+    """One entry of a council's feed: a news post, public minutes, or a proposal sent to its addressee."""
+
+    kind: str  # "news", "minutes" or "proposal"
+    obj: News | Meeting | Proposal
+    council: Council
+    published_at: dt.datetime
+    updated_at: dt.datetime
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=ALMATY)
+
+
+def _proposal_publication(p: Proposal) -> Publication:
+    changed = p.answered_on or p.considered_from or p.submitted_on
+    return Publication("proposal", p, p.council, _start_of(p.submitted_on), _start_of(changed))
+
+
+def publications(council: Council | None = None, limit: int = 50) -> list[Publication]:
+    """What the public may read, newest first: news posts, minutes published for everyone, and
+    proposals once submitted (dated by submission; updated when considered or answered)."""
+    news = News.objects.select_related("council")
+    minutes = Meeting.objects.filter(
+        state=Meeting.State.MINUTES_PUBLISHED, minutes_visibility=Meeting.Visibility.PUBLIC
+    ).select_related("council")
+    proposals = Proposal.objects.exclude(state=Proposal.State.DRAFT).select_related("council")
+    if council is not None:
+        news, minutes, proposals = (qs.filter(council=council) for qs in (news, minutes, proposals))
+    entries = [Publication("news", n, n.council, n.published_at, n.published_at) for n in news[:limit]]
+    entries += [
+        Publication("minutes", m, m.council, m.published_at, m.published_at)
+        for m in minutes.order_by("-published_at", "-id")[:limit]
+    ]
+    entries += [_proposal_publication(p) for p in proposals.order_by("-submitted_on", "-id")[:limit]]
+    return sorted(entries, key=lambda e: e.published_at, reverse=True)[:limit]
+
+
+def proposal_visible(proposal: Proposal, viewer: User | None) -> bool:
+    """A draft is the council's own work in progress; once submitted, a proposal is public."""
+    return proposal.state != Proposal.State.DRAFT or may_manage(viewer, proposal.council)
+
+
+def meetings_open_for_case(case: Case) -> QuerySet[Meeting]:
+    """Planned meetings of the councils that may consider the case: its unit's and those above it."""
+    if case.unit_id is None:
+        return Meeting.objects.none()
+    keys = case.unit.path.strip("/").split("/")
+    prefixes = ["/" + "/".join(keys[:n]) + "/" for n in range(1, len(keys) + 1)]
+    return (
+        Meeting.objects.filter(state=Meeting.State.PLANNED, council__unit__path__in=prefixes)
+        .select_related("council")
+        .order_by("planned_at", "id")
+    )
+
+
+def attendance_candidates(meeting: Meeting) -> QuerySet[Membership]:
+    """Who may be marked present: members on the planned day or today (the day it is recorded as
+    held lies between them; the service checks the day actually chosen)."""
+    days = (local_date(meeting.planned_at), today())
+    return (
+        Membership.objects.filter(active_on(days[0]) | active_on(days[1]), council=meeting.council)
+        .select_related("person")
+        .order_by("person__full_name", "pk")
+    )
+
+
+# ---------------------------------------------------------------- periods and the period's figures
+
+
+def last_full_half_year(on: dt.date) -> tuple[dt.date, dt.date]:
+    """The latest half-year (January–June or July–December) that has ended before ``on``."""
+    if on.month <= 6:
+        return dt.date(on.year - 1, 7, 1), dt.date(on.year - 1, 12, 31)
+    return dt.date(on.year, 1, 1), dt.date(on.year, 6, 30)
+
+
+def chosen_period(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date, dt.date]:
+    """The first and last day asked for; with neither, the last full half-year. A ValidationError
+    names the field at fault, for the API's 422 and for the statistics page's form."""
+    if date_from is None and date_to is None:
+        return last_full_half_year(today())
+    if date_from is None or date_to is None:
+        field = "from" if date_from is None else "to"
+        raise ValidationError({field: _("Give both the first and the last day of the period.")})
+    if date_from > date_to:
+        raise ValidationError({"from": _("The period must start before it ends.")})
+    if date_to >= dt.date.max:
+        raise ValidationError({"to": _("The last day is too far in the future.")})
+    return date_from, date_to
+
+
+def period_of_days(date_from: dt.date, date_to: dt.date) -> Period:
+    """The days from ``date_from`` to ``date_to`` (both included) as a Period in Kazakhstan's time."""
+    return Period(start=_start_of(date_from), end=_start_of(date_to + dt.timedelta(days=1)))
+
+
+def proposal_statistics(date_from: dt.date, date_to: dt.date) -> dict:
+    """Proposals submitted between the two days (both included), by the state they are in now."""
+    counts = dict(
+        Proposal.objects.filter(submitted_on__gte=date_from, submitted_on__lte=date_to)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("id"))
+    )
+    return {
+        "submitted": sum(counts.values()),
+        "by_state": [
+            {"state": value, "label": str(label), "count": counts.get(value, 0)}
+            for value, label in Proposal.State.choices
+            if value != Proposal.State.DRAFT
+        ],
+    }
+
+
+def council_statistics(date_from: dt.date, date_to: dt.date) -> dict:
+    """The councils' figures of a period as the API and the statistics page publish them."""
+    return {
+        **meeting_statistics(period_of_days(date_from, date_to)),
+        "proposals": proposal_statistics(date_from, date_to),
     }

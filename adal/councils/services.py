@@ -31,6 +31,7 @@ from adal.councils.models import (
     Council,
     Meeting,
     Membership,
+    News,
     Person,
     Position,
     Proposal,
@@ -752,3 +753,37 @@ def topics_install(*, using: str = "default") -> None:
                 "order": order,
             },
         )
+
+
+# ---------------------------------------------------------------- news
+
+
+def news_post(
+    *, council: Council, title: str, body: str, meeting: Meeting | None = None, by: User | None
+) -> News:
+    """Publish a post on the council's page and in its feeds at once; it may report on one of the
+    council's meetings."""
+    _require_manager(by, council)
+    title, body = title.strip(), body.strip()
+    if not (title and body):
+        raise CouncilActionRefused(_("Give the post a title and a text."))
+    if meeting is not None and meeting.council_id != council.pk:
+        raise CouncilActionRefused(_("Link only meetings of this council."))
+    with transaction.atomic():
+        post = _saved(
+            News(
+                council=council,
+                title=title,
+                body=body,
+                meeting=meeting,
+                published_at=timezone.now(),
+                created_by=by,
+            )
+        )
+        audit_record(
+            action="council.news_posted",
+            actor=by,
+            target=post,
+            data={"council": council.pk, "meeting": meeting and meeting.pk},
+        )
+    return post

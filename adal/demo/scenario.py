@@ -13,7 +13,11 @@ from adal.cases.sweep import deadlines_sweep
 from adal.core.models import Role, Territory, Unit, User
 from adal.core.selectors import regions_current
 from adal.core.services import staff_create, staff_totp_reset, unit_create
+from adal.demo.councils import build_councils
+from adal.demo.discipline import build_discipline
 from adal.demo.history import Schedule, choose_target, daily_sweeps, plan_case, reporter_writes
+from adal.demo.ratings import build_ratings
+from adal.demo.survey import build_survey
 from adal.hotline.models import Channel, IdentityMode
 from adal.hotline.services import ReportDraft, Submitted, report_submit
 
@@ -349,3 +353,11 @@ def build_history(*, staff: dict, count: int = 60, seed: int = 2026, days: int =
     schedule.run()
     deadlines_sweep(now=now)
     return receipts
+
+
+def build_domains(units: dict[str, Unit]) -> None:
+    """The seed's figures beyond the hotline, each made through its own domain's services."""
+    build_councils(units)
+    build_discipline()
+    build_ratings()
+    build_survey()

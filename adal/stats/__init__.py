@@ -1,1 +1,2 @@
-"""Pure statistics: standard library only, no Django, so any app, command or notebook can use them."""
+"""Pure statistics with numpy and scipy and no Django import, so any app, command, benchmark or notebook can
+use them: the TI CPI composite engine, raking and trimming of survey weights, and design-based estimation."""

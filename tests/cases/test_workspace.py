@@ -188,3 +188,12 @@ def test_closed_states_are_counted_only_when_viewed(org, new_case):
         c.pk
         for c in queue_page(org["centre_head"], QueueFilters(state=State.LEFT_WITHOUT_CONSIDERATION)).cases
     ]
+
+
+def test_the_case_page_offers_a_council_agenda_to_those_who_may(client, org, new_case):
+    case = case_assign(case=accepted(org, new_case), by=org["head"], officer=org["officer"])
+    agenda = reverse("councils:case_agenda", args=[case.pk])
+    for who, offered in (("officer", True), ("head", True), ("colleague", False), ("operator", False)):
+        sign_in(client, org[who])
+        page = client.get(reverse("cases:case", args=[case.pk])).content.decode()
+        assert (agenda in page) is offered, who

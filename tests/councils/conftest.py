@@ -10,8 +10,9 @@ from tests.conftest import make_staff
 
 
 @pytest.fixture(autouse=True)
-def _in_english():
+def _in_english(settings):
     """Refusals are matched by their English text, whatever the catalogues say."""
+    settings.LANGUAGE_CODE = "en"  # pages too: the default language when a request names none
     with translation.override("en"):
         yield
 

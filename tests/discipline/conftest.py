@@ -21,8 +21,9 @@ _numbers = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def _english():
+def _english(settings):
     """The refusal tests read the messages in English, the catalogues' source language."""
+    settings.LANGUAGE_CODE = "en"  # pages too: the default language when a request names none
     with translation.override("en"):
         yield
 

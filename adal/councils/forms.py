@@ -1,0 +1,233 @@
+"""Forms of the councils' pages. They check what a person can get wrong in a field; the rules of the
+councils themselves (quorum, states, dates, scope) are the services' and come back as form errors."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from adal.cases.models import Case
+from adal.councils.models import PROPOSAL_OUTCOMES, AgendaItem, Council, Meeting, Proposal, Topic
+from adal.councils.selectors import attendance_candidates, chosen_period
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _text(rows: int):
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class CaseNumbersField(forms.CharField):
+    """Registration numbers of hotline cases, separated by spaces, commas or new lines; each must be a
+    case handled within the council's part of the organisation."""
+
+    widget = forms.Textarea(attrs={"rows": 2})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("Registration numbers, e.g. AC-2026-000123, one or more."))
+        super().__init__(**kwargs)
+        self.council: Council | None = None
+
+    def clean(self, value):
+        numbers = list(dict.fromkeys(n.upper() for n in re.split(r"[\s,;]+", super().clean(value)) if n))
+        cases = {
+            c.report.registration_number: c
+            for c in Case.objects.filter(
+                report__registration_number__in=numbers, unit__path__startswith=self.council.unit.path
+            ).select_related("report", "unit")
+        }
+        missing = [n for n in numbers if n not in cases]
+        if missing:
+            raise ValidationError(
+                _("No case %(numbers)s is handled within this council's part of the organisation."),
+                params={"numbers": ", ".join(missing)},
+            )
+        return [cases[n] for n in numbers]
+
+
+class CouncilForm(forms.Form):
+    """A form whose choices come from one council."""
+
+    def __init__(self, *args, council: Council, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.council = council
+        for field in self.fields.values():
+            if isinstance(field, CaseNumbersField):
+                field.council = council
+        for name in ("meeting", "meetings"):
+            if name in self.fields:
+                self.fields[name].queryset = council.meetings.select_related("council").order_by(
+                    "-planned_at"
+                )
+                self.fields[name].label_from_instance = meeting_label
+
+
+class MeetingPlanForm(forms.Form):
+    planned_at = forms.DateTimeField(
+        label=_("Date and time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Kazakhstan's time."),
+    )
+    place = forms.CharField(label=_("Place"), max_length=255, required=False)
+    online_url = forms.URLField(
+        label=_("Online link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("For a meeting held online, or broadcast."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not (data.get("place") or data.get("online_url")):
+            raise ValidationError(_("Give the place of the meeting or its online link."))
+        return data
+
+
+class AgendaItemForm(CouncilForm):
+    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all())
+    title = forms.CharField(label=_("Title"), max_length=500)
+    rapporteur = forms.CharField(label=_("Rapporteur"), max_length=255, required=False)
+    cases = CaseNumbersField(label=_("Hotline cases"))
+
+
+class MeetingHeldForm(forms.Form):
+    """Who was present, and a decision for each item on the agenda (``decision_<item id>``)."""
+
+    held_on = forms.DateField(label=_("Held on"), widget=_date_input())
+    present = forms.ModelMultipleChoiceField(
+        label=_("Present"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The quorum is counted from the members on the day of the meeting."),
+    )
+    minutes = forms.CharField(
+        label=_("Minutes"),
+        required=False,
+        widget=_text(6),
+        help_text=_("May be written now or before publishing."),
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = attendance_candidates(meeting)
+        self.fields["present"].label_from_instance = lambda m: f"{m.person.name} ({m.get_position_display()})"
+        self.items: list[AgendaItem] = list(meeting.agenda_items.select_related("topic"))
+        for item in self.items:
+            self.fields[f"decision_{item.pk}"] = forms.CharField(
+                label=_("Decision on item %(order)s: %(title)s") % {"order": item.order, "title": item.title},
+                required=False,
+                widget=_text(3),
+            )
+
+    def decision_fields(self):
+        return [self[f"decision_{item.pk}"] for item in self.items]
+
+    def decisions(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data[f"decision_{item.pk}"] for item in self.items}
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(label=_("Minutes"), widget=_text(10))
+    visibility = forms.ChoiceField(
+        label=_("Who may read the minutes"),
+        choices=Meeting.Visibility.choices,
+        initial=Meeting.Visibility.PUBLIC,
+        widget=forms.RadioSelect,
+    )
+
+
+class ProposalForm(CouncilForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Proposal.Kind.choices)
+    addressee = forms.CharField(
+        label=_("Addressee"),
+        max_length=255,
+        help_text=_("The state body or the faction the proposal is sent to."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=500)
+    text = forms.CharField(label=_("Text"), widget=_text(8))
+    meetings = forms.ModelMultipleChoiceField(
+        label=_("Meetings that discussed it"),
+        queryset=Meeting.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    cases = CaseNumbersField(label=_("Hotline cases behind it"))
+
+
+class ProposalSubmitForm(forms.Form):
+    submitted_on = forms.DateField(label=_("Submitted on"), widget=_date_input())
+
+
+class ProposalConsiderForm(forms.Form):
+    on = forms.DateField(label=_("Under consideration from"), widget=_date_input())
+
+
+class ProposalAnswerForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[(value, label) for value, label in Proposal.State.choices if value in PROPOSAL_OUTCOMES],
+        widget=forms.RadioSelect,
+    )
+    answer = forms.CharField(label=_("The addressee's reasoned answer"), widget=_text(6))
+    answered_on = forms.DateField(label=_("Answered on"), widget=_date_input())
+
+
+class NewsForm(CouncilForm):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    body = forms.CharField(label=_("Text"), widget=_text(8))
+    meeting = forms.ModelChoiceField(
+        label=_("About the meeting"),
+        queryset=Meeting.objects.none(),
+        required=False,
+        empty_label="—",
+    )
+
+
+class CaseAgendaForm(forms.Form):
+    """A case officer puts a case on a planned meeting of a council that may consider it."""
+
+    meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=Meeting.objects.none())
+    title = forms.CharField(
+        label=_("Title of the agenda item"),
+        max_length=500,
+        required=False,
+        help_text=_("Leave empty for a title from the case's category."),
+    )
+    topic = forms.ModelChoiceField(
+        label=_("Topic"),
+        queryset=Topic.objects.all(),
+        required=False,
+        help_text=_("Leave empty for the topic of the case's category."),
+    )
+    rapporteur = forms.CharField(label=_("Rapporteur"), max_length=255, required=False)
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
+        self.fields["meeting"].label_from_instance = meeting_label
+
+
+def meeting_label(meeting: Meeting) -> str:
+    when = formats.date_format(timezone.localtime(meeting.planned_at), "SHORT_DATETIME_FORMAT")
+    return f"{meeting.council.name} · {when}"
+
+
+class PeriodForm(forms.Form):
+    """The period of the statistics page; the query reads as the API's, ``?from=…&to=…``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = forms.DateField(label=_("From"), required=False, widget=_date_input())
+        self.fields["to"] = forms.DateField(label=_("To (included)"), required=False, widget=_date_input())
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            data["from"], data["to"] = chosen_period(data.get("from"), data.get("to"))
+        return data

@@ -1,0 +1,153 @@
+"""The index's public pages (published waves only) and the analysts' pages for waves and imports.
+
+Analysts may also look at a draft wave's pages before publishing it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from adal.survey import forms as f
+from adal.survey import services as s
+from adal.survey.charts import ranked_bars
+from adal.survey.models import MicrodataImport, Wave
+from adal.survey.selectors import (
+    import_described,
+    methodology,
+    published_waves,
+    wave_figures,
+    waves_for_staff,
+    waves_trend,
+    weighting_described,
+)
+
+# ---------------------------------------------------------------- public
+
+
+def _visible_wave(request, code: str) -> Wave:
+    wave = get_object_or_404(Wave.objects.select_related("instrument", "margins"), code=code)
+    if wave.state != Wave.State.PUBLISHED and not s.may_analyse(request.user):
+        raise Http404
+    if not wave.results:
+        raise Http404
+    return wave
+
+
+def index_page(request):
+    trend = waves_trend()
+    latest = published_waves().first()
+    figures = wave_figures(latest) if latest is not None else None
+    return render(request, "survey/index.html", {"trend": trend, "figures": figures})
+
+
+def wave_page(request, code: str):
+    figures = wave_figures(_visible_wave(request, code))
+    chart = ranked_bars([{"label": r["name"], "estimate": r["index"]} for r in figures["regions"]])
+    components_chart = ranked_bars(
+        [{"label": c["name"], "estimate": c["estimate"]} for c in figures["components"]]
+    )
+    return render(
+        request,
+        "survey/wave.html",
+        {"figures": figures, "chart": chart, "components_chart": components_chart},
+    )
+
+
+def methodology_page(request, code: str):
+    return render(request, "survey/methodology.html", methodology(_visible_wave(request, code)))
+
+
+# ---------------------------------------------------------------- analysts
+
+
+def _require_analyst(request) -> None:
+    if not s.may_analyse(request.user):
+        raise PermissionDenied
+
+
+def _staff_wave(request, pk: int) -> Wave:
+    _require_analyst(request)
+    return get_object_or_404(waves_for_staff(), pk=pk)
+
+
+@login_required
+def staff_waves(request):
+    _require_analyst(request)
+    return render(request, "survey/staff/waves.html", {"waves": waves_for_staff()})
+
+
+@login_required
+def staff_wave_new(request):
+    _require_analyst(request)
+    form = f.WaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            wave = s.wave_create(**form.cleaned_data, by=request.user)
+        except s.SurveyRefused as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("The wave is created. Import its microdata next."))
+            return redirect("survey:staff_wave", pk=wave.pk)
+    return render(request, "survey/staff/wave_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def staff_wave(request, pk: int, upload_form=None, status: int = 200):
+    wave = _staff_wave(request, pk)
+    context = {
+        "wave": wave,
+        "weighting": weighting_described(wave),
+        "imports": wave.imports.select_related("created_by")[:20],
+        "form": upload_form or f.UploadForm(),
+        "microdata": getattr(wave, "microdata", None),
+    }
+    return render(request, "survey/staff/wave.html", context, status=status)
+
+
+@login_required
+@require_POST
+def staff_upload(request, pk: int):
+    wave = _staff_wave(request, pk)
+    form = f.UploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            record = s.microdata_import_start(wave=wave, upload=form.cleaned_data["file"], by=request.user)
+        except s.SurveyRefused as e:
+            form.add_error("file", str(e))
+        else:
+            return redirect("survey:staff_import", pk=record.pk)
+    return staff_wave(request, pk, upload_form=form, status=400)
+
+
+@login_required
+def staff_import(request, pk: int):
+    _require_analyst(request)
+    record = get_object_or_404(MicrodataImport.objects.select_related("wave", "created_by"), pk=pk)
+    return render(request, "survey/staff/import.html", import_described(record))
+
+
+WAVE_ACTIONS = {
+    "weight": (s.wave_weight, gettext_lazy("The wave is weighted and its results computed.")),
+    "publish": (s.wave_publish, gettext_lazy("The wave is published.")),
+    "unpublish": (s.wave_unpublish, gettext_lazy("The wave is no longer public.")),
+}
+
+
+@login_required
+@require_POST
+def staff_wave_action(request, pk: int, action: str):
+    wave = _staff_wave(request, pk)
+    if action not in WAVE_ACTIONS:
+        raise Http404
+    run, done = WAVE_ACTIONS[action]
+    try:
+        run(wave=wave, by=request.user)
+    except s.SurveyRefused as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, done)
+    return redirect("survey:staff_wave", pk=wave.pk)
