@@ -39,7 +39,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from scipy import stats
 
 from adal.stats.grouping import encode, group_sums, indicator
 from adal.stats.weighting import as_weights
@@ -326,6 +325,8 @@ def _finish(statistic: str, s: _Sums, layout: Layout, labels: list, level: float
         s2 = n / (n - 1) * ss / W
         srs = s2 / n * (W**2 if statistic == "total" else 1.0)
         deff = variance / srs
+    from scipy import stats  # here, not at import: it costs web workers a second and tens of MB
+
     t = stats.t.ppf(0.5 + level / 2, layout.df) if layout.df > 0 else np.nan
     if statistic == "proportion":
         low, high = _logit_interval(estimate, se, t)
@@ -497,5 +498,7 @@ def wave_difference(a: Estimate, b: Estimate, *, level: float = 0.95) -> Differe
     # With no sampling error at all, any change is certain and no change is no evidence.
     no_error_z = 0.0 if difference == 0 else float(np.copysign(np.inf, difference))
     z = difference / se if se > 0 else no_error_z
+    from scipy import stats
+
     p_value = float(2 * stats.norm.sf(abs(z)))
     return Difference(difference, se, z, p_value, p_value < 1 - level)

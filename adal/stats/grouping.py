@@ -5,8 +5,12 @@ where it can: small non-negative integer labels (the usual case: regions, catego
 coded with one ``np.bincount``; anything else goes through ``np.unique``.
 """
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from scipy import sparse
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 # Integer labels spanning at most this many values per element (or 2^16 in all) are coded by bincount.
 DENSE_SPAN_PER_ELEMENT = 4
@@ -40,7 +44,7 @@ def _encode_dense(a: np.ndarray, lo: int, hi: int) -> tuple[np.ndarray, np.ndarr
     return remap[shifted], (np.flatnonzero(present) + lo).astype(a.dtype)
 
 
-def indicator(codes: np.ndarray, groups: int, values: np.ndarray | None = None) -> sparse.csc_matrix:
+def indicator(codes: np.ndarray, groups: int, values: np.ndarray | None = None) -> "sparse.csc_matrix":
     """The groups × elements matrix with ``values`` (default 1) at (code of element, element).
 
     ``indicator(codes, k, w) @ X`` sums the rows of a 2-D ``X`` by group, weighted: scipy's loop over a
@@ -49,6 +53,8 @@ def indicator(codes: np.ndarray, groups: int, values: np.ndarray | None = None) 
     """
     n = codes.size
     data = np.ones(n) if values is None else np.asarray(values, dtype=np.float64)
+    from scipy import sparse  # here, not at import: web workers load this module and rarely need it
+
     return sparse.csc_matrix((data, codes, np.arange(n + 1)), shape=(groups, n))
 
 
