@@ -189,6 +189,8 @@ class Case(models.Model):
             models.Index(fields=["state", "due_at"], name="case_sweep"),
             # The open queue in due order: a page reads its 51 rows here instead of sorting every open case.
             models.Index(fields=["due_at", "id"], condition=Q(state__in=OPEN_STATES), name="case_open_due"),
+            # Every state in due order ("all", closed states): walked instead of sorting a region's cases.
+            models.Index(fields=["due_at", "id"], name="case_due"),
             models.Index(fields=["remind_at"], name="case_remind"),
             models.Index(fields=["escalate_at"], name="case_escalate"),
             models.Index(fields=["registered_at"], name="case_registered"),
