@@ -7,9 +7,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from adal.cases.models import OPEN_STATES, Case, CaseEvent, State
+from adal.cases.models import IS_OPEN, Case, CaseEvent, State
 from adal.cases.notifications import notify_case_staff_many
-from adal.cases.services import SYSTEM, TransitionRefused, case_close
+from adal.cases.services import SYSTEM
 from adal.core.audit import audit_record_many
 
 BATCH = 500
@@ -25,39 +25,50 @@ def deadlines_sweep(*, now: dt.datetime) -> dict:
 
 
 def _remind(now) -> int:
-    due = Case.objects.filter(remind_at__lte=now, state__in=OPEN_STATES)
+    due = Case.objects.filter(IS_OPEN, remind_at__lte=now)
     with transaction.atomic():
-        cases = _claim(due, remind_at=None)
+        cases = _claim(due.order_by("remind_at"), remind_at=None)
         _record(cases, "reminder")
     return len(cases)
 
 
 def _escalate(now, *, level: int) -> int:
     """Level 1: past due, to the unit's head. Level 2: very overdue, to the next level's head."""
-    moment = "due_at__lt" if level == 1 else "escalate_at__lt"
-    due = Case.objects.filter(state__in=OPEN_STATES, overdue_level=level - 1, **{moment: now})
+    moment = "due_at" if level == 1 else "escalate_at"
+    due = Case.objects.filter(IS_OPEN, overdue_level=level - 1, **{f"{moment}__lt": now})
     with transaction.atomic():
-        cases = _claim(due, overdue_level=level, version=F("version") + 1)
+        cases = _claim(due.order_by(moment), overdue_level=level, version=F("version") + 1)
         _record(cases, "overdue" if level == 1 else "very_overdue")
     return len(cases)
 
 
 def _claim(due, **changes) -> list[Case]:
-    """Lock a batch of due cases and change them. A second sweep at the same moment skips the locked rows
-    (PostgreSQL) or waits for this transaction and then finds them no longer due (SQLite's IMMEDIATE
-    transactions admit one writer at a time), so no case is acted on twice."""
-    pks = list(due.select_for_update(skip_locked=True).order_by("pk").values_list("pk", flat=True)[:BATCH])
+    """Lock a batch of due cases, the longest due first, and change them. A second sweep at the same moment
+    skips the locked rows (PostgreSQL) or waits for this transaction and then finds them no longer due
+    (SQLite's IMMEDIATE transactions admit one writer at a time), so no case is acted on twice.
+
+    ``due`` is ordered by its moment so that the database walks that moment's index and stops at the
+    batch's end; ordered by id it walked the primary key through a million cases to find none due."""
+    pks = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:BATCH])
     if not pks:
         return []
     Case.objects.filter(pk__in=pks).update(**changes)
     return list(Case.objects.filter(pk__in=pks).select_related("report", "unit__parent", "assignee"))
 
 
-def _record(cases: list[Case], kind: str) -> None:
+def _record(cases: list[Case], kind: str, *, from_state="", to_state="", notify=True) -> None:
     """Each case's event and audit entry, written together for the batch, and the staff told."""
     at = timezone.now()
     CaseEvent.objects.bulk_create(
-        CaseEvent(case=c, at=at, actor_label=SYSTEM, kind=kind, data={"due_at": c.due_at.isoformat()})
+        CaseEvent(
+            case=c,
+            at=at,
+            actor_label=SYSTEM,
+            kind=kind,
+            from_state=from_state,
+            to_state=to_state,
+            data={"due_at": c.due_at.isoformat()},
+        )
         for c in cases
     )
     audit_record_many(
@@ -65,20 +76,30 @@ def _record(cases: list[Case], kind: str) -> None:
             {
                 "action": f"case.{kind}",
                 "target": c,
-                "data": {"from": "", "to": "", "due_at": c.due_at.isoformat()},
+                "data": {"from": from_state, "to": to_state, "due_at": c.due_at.isoformat()},
             }
             for c in cases
         ]
     )
-    notify_case_staff_many(cases, kind=kind)
+    if notify:
+        notify_case_staff_many(cases, kind=kind)
 
 
 def _close_answered(now) -> int:
-    done = 0
-    for case in Case.objects.filter(state=State.ANSWERED, due_at__lt=now).select_related("policy")[:BATCH]:
-        try:
-            case_close(case=case, by=None)
-        except TransitionRefused:
-            continue  # appealed or closed meanwhile
-        done += 1
-    return done
+    """Answered cases whose time to appeal has passed, closed a batch at a time: the change, event and audit
+    entry that ``case_close`` writes for one case. An appeal racing the sweep finds the version moved and
+    is refused with "someone changed this case", and may then be made on the closed case."""
+    due = Case.objects.filter(state=State.ANSWERED, due_at__lt=now).order_by("due_at")
+    at = timezone.now()
+    with transaction.atomic():
+        cases = _claim(
+            due,
+            state=State.CLOSED,
+            version=F("version") + 1,
+            updated_at=at,
+            closed_at=at,
+            remind_at=None,
+            escalate_at=None,
+        )
+        _record(cases, "close", from_state=State.ANSWERED, to_state=State.CLOSED, notify=False)
+    return len(cases)

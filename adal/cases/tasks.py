@@ -16,8 +16,10 @@ def send_email(*, subject: str, body: str, recipients: list[str]) -> int:
 def sweep_deadlines() -> dict:
     """Reminders, escalations and closing of answered cases; then the next sweep is scheduled."""
     from adal.cases.sweep import deadlines_sweep
+    from adal.core.planner import planner_statistics_refresh
 
     report = deadlines_sweep(now=timezone.now())
+    planner_statistics_refresh()  # the worker's periodic job is the place: no request waits for it
     schedule_sweep()
     return report
 

@@ -10,6 +10,8 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_reference_data, sender=self)
+        # post_migrate comes once per app, after all migrations have run: once is enough
+        post_migrate.connect(_build_planner_statistics, sender=self)
 
 
 def _sync_reference_data(sender, using="default", **kwargs):
@@ -17,3 +19,9 @@ def _sync_reference_data(sender, using="default", **kwargs):
     from adal.core.services import territories_sync
 
     territories_sync(using=using)
+
+
+def _build_planner_statistics(sender, using="default", **kwargs):
+    from adal.core.planner import planner_statistics_build
+
+    planner_statistics_build(using=using)

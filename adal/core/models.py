@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -88,6 +89,11 @@ class Unit(models.Model):
         return self.name
 
     name = InLanguage()
+
+    @cached_property
+    def is_sole_root(self) -> bool:
+        """Whether this unit heads the only tree: its scope is then every case, reception's included."""
+        return self.parent_id is None and not Unit.objects.filter(parent=None).exclude(pk=self.pk).exists()
 
 
 class Role(models.TextChoices):

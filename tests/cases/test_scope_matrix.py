@@ -70,3 +70,21 @@ def test_the_api_gives_staff_data_to_nobody(client, aktobe_case):
     # Reporters' own endpoints (by receipt) and public open data; nothing of the staff workspace.
     public = ("/api/v1/reports", "/api/v1/discipline", "/api/v1/stats")
     assert all(path.startswith(public) for path in schema["paths"])
+
+
+def test_the_centre_sees_every_case_until_a_second_tree_appears(org, aktobe_case, new_case):
+    """The sole root's scope is every case; a second root shares reception's cases but not the tree's."""
+    from adal.cases.selectors import cases_visible_to
+    from adal.core.models import Unit, User
+    from adal.core.services import unit_create
+
+    at_reception = new_case()
+    centre_head = User.objects.select_related("unit").get(pk=org["centre_head"].pk)
+    assert set(cases_visible_to(centre_head)) >= {aktobe_case, at_reception}
+
+    other_root = unit_create(name_ru="Другой", name_kk="Басқа", name_en="Other", level=Unit.Level.CENTRE)
+    other_head, _ = make_staff("other-head", Role.UNIT_HEAD, other_root)
+    centre_head = User.objects.select_related("unit").get(pk=org["centre_head"].pk)
+    assert set(cases_visible_to(centre_head)) >= {aktobe_case, at_reception}
+    other = set(cases_visible_to(User.objects.select_related("unit").get(pk=other_head.pk)))
+    assert at_reception in other and aktobe_case not in other

@@ -70,9 +70,19 @@ def test_an_answered_case_closes_by_itself(org, new_case):
     case = case_review_start(case=case, by=org["officer"])
     case = case_decide(case=case, by=org["officer"], outcome="partly", measures=[], findings="x")
     case = case_answer(case=case, by=org["officer"], findings="Ответ.")
+    version = case.version
+    assert deadlines_sweep(now=case.due_at - dt.timedelta(hours=1))["closed"] == 0
     assert deadlines_sweep(now=case.due_at + dt.timedelta(hours=1))["closed"] == 1
     case.refresh_from_db()
-    assert case.state == State.CLOSED
+    assert case.state == State.CLOSED and case.version == version + 1
+    assert case.closed_at is not None and case.remind_at is None and case.escalate_at is None
+    event = case.events.get(kind="close")
+    assert (event.from_state, event.to_state, event.actor) == (State.ANSWERED, State.CLOSED, None)
+    from adal.core.models import AuditEvent
+
+    audit = AuditEvent.objects.get(action="case.close", target_id=str(case.pk))
+    assert (audit.data["from"], audit.data["to"]) == (State.ANSWERED, State.CLOSED)
+    assert deadlines_sweep(now=case.due_at + dt.timedelta(days=30))["closed"] == 0
 
 
 @pytest.mark.django_db(transaction=True)

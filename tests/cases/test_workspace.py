@@ -29,6 +29,29 @@ def test_the_queue_lists_cases_by_due_date_in_scope(client, org, new_case):
     assert elsewhere.report.registration_number not in page
 
 
+def test_a_queue_row_shows_its_columns_in_the_reader_s_language_and_escaped(client, org, new_case):
+    import datetime as dt
+
+    from adal.cases.sweep import deadlines_sweep
+
+    case = accepted(org, new_case, category="bribery")
+    org["officer"].first_name, org["officer"].last_name = "<b>Асель</b>", "Нурланова"
+    org["officer"].save(update_fields=["first_name", "last_name"])
+    case = case_assign(case=case, by=org["head"], officer=org["officer"])
+    deadlines_sweep(now=case.due_at + dt.timedelta(hours=1))
+    sign_in(client, org["head"])
+    queue = client.get(reverse("cases:queue")).content.decode()
+    row = re.search(r"<tr class=\"overdue-row\">.*?</tr>", queue)
+    assert row, "an overdue case is marked"
+    html = row.group(0)
+    assert case.report.registration_number in html and "&lt;b&gt;Асель&lt;/b&gt; Нурланова" in html
+    assert "<td>Актюбинская область</td>" in html  # Russian, the default language
+    assert '<span class="badge overdue">' in html
+    client.post(reverse("set_language"), {"language": "kk", "next": "/"})
+    html = client.get(reverse("cases:queue")).content.decode()
+    assert "<td>Ақтөбе облысы</td>" in html
+
+
 def test_keyset_pages_cover_every_case_once(org, new_case):
     cases = [accepted(org, new_case) for _ in range(7)]
     seen, cursor = [], ""

@@ -1,0 +1,57 @@
+"""The queue's table rows, written out in Python.
+
+A page of the queue is fifty rows of eight cells. Through the template engine they cost more than all of
+the page's queries (3.6 of 17 ms at 20,000 cases), and the page is the one staff reload all day.
+"""
+
+from django import template
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+register = template.Library()
+
+
+class _Dates(dict):
+    """Local dates in the short format, each formatted once: a page's deadlines fall on a few days."""
+
+    def __init__(self):
+        super().__init__()
+        self.zone = timezone.get_current_timezone()
+
+    def of(self, moment) -> str:
+        day = moment.astimezone(self.zone).date()
+        if day not in self:
+            self[day] = formats.date_format(day, "SHORT_DATE_FORMAT")
+        return self[day]
+
+
+@register.simple_tag
+def queue_rows(rows) -> str:
+    badges = {1: gettext("overdue"), 2: gettext("very overdue")}
+    dates = _Dates()
+    return format_html_join(
+        "\n",
+        '<tr{}><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+        "<td>{}</td><td>{}{}</td></tr>",
+        (
+            (
+                mark_safe(' class="overdue-row"') if row.is_open and row.overdue_level else "",
+                reverse("cases:case", args=[row.pk]),
+                row.registration_number,
+                row.state_label,
+                row.category_label,
+                row.region,
+                row.channel_label,
+                row.officer,
+                dates.of(row.registered_at),
+                dates.of(row.due_at),
+                format_html(' <span class="badge overdue">{}</span>', badges[row.overdue_level])
+                if row.is_open and row.overdue_level in badges
+                else "",
+            )
+            for row in rows
+        ),
+    )
