@@ -56,9 +56,11 @@ def _claim(due, **changes) -> list[Case]:
     return list(Case.objects.filter(pk__in=pks).select_related("report", "unit__parent", "assignee"))
 
 
-def _record(cases: list[Case], kind: str, *, from_state="", to_state="", notify=True) -> None:
-    """Each case's event and audit entry, written together for the batch, and the staff told."""
-    at = timezone.now()
+def _record(cases: list[Case], kind: str, *, at=None, from_state="", to_state="", notify=True) -> None:
+    """Each case's event and audit entry, written together for the batch, and the staff told. A change
+    of state records what ``_transition`` records for it; a deadline step records the deadline."""
+    at = at or timezone.now()
+    moved = bool(to_state)
     CaseEvent.objects.bulk_create(
         CaseEvent(
             case=c,
@@ -67,7 +69,7 @@ def _record(cases: list[Case], kind: str, *, from_state="", to_state="", notify=
             kind=kind,
             from_state=from_state,
             to_state=to_state,
-            data={"due_at": c.due_at.isoformat()},
+            data={} if moved else {"due_at": c.due_at.isoformat()},
         )
         for c in cases
     )
@@ -76,7 +78,9 @@ def _record(cases: list[Case], kind: str, *, from_state="", to_state="", notify=
             {
                 "action": f"case.{kind}",
                 "target": c,
-                "data": {"from": from_state, "to": to_state, "due_at": c.due_at.isoformat()},
+                "data": {"from": from_state, "to": to_state}
+                if moved
+                else {"from": "", "to": "", "due_at": c.due_at.isoformat()},
             }
             for c in cases
         ]
@@ -101,5 +105,5 @@ def _close_answered(now) -> int:
             remind_at=None,
             escalate_at=None,
         )
-        _record(cases, "close", from_state=State.ANSWERED, to_state=State.CLOSED, notify=False)
+        _record(cases, "close", at=at, from_state=State.ANSWERED, to_state=State.CLOSED, notify=False)
     return len(cases)

@@ -17,10 +17,14 @@ def sweep_deadlines() -> dict:
     """Reminders, escalations and closing of answered cases; then the next sweep is scheduled."""
     from adal.cases.sweep import deadlines_sweep
     from adal.core.planner import planner_statistics_refresh
+    from adal.survey.services import microdata_imports_fail_abandoned
 
-    report = deadlines_sweep(now=timezone.now())
-    planner_statistics_refresh()  # the worker's periodic job is the place: no request waits for it
-    schedule_sweep()
+    now = timezone.now()
+    report = deadlines_sweep(now=now)
+    schedule_sweep()  # first: whatever fails below, the sweeps go on
+    # The worker's one periodic job also does its other housekeeping: no request waits for it.
+    report["survey_imports_given_up"] = microdata_imports_fail_abandoned(now=now)
+    planner_statistics_refresh()
     return report
 
 

@@ -16,7 +16,9 @@ _INPUT_TEMPLATES = frozenset(
 def _attrs(attrs: dict) -> str:
     """As ``django/forms/widgets/attrs.html``: False leaves the attribute out, True writes it bare."""
     return "".join(
-        f" {name}" if value is True else f' {name}="{conditional_escape(str(value))}"'
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -25,7 +27,8 @@ def _attrs(attrs: dict) -> str:
 def _input(widget: dict) -> str:
     value = "" if widget["value"] is None else f' value="{conditional_escape(str(widget["value"]))}"'
     name = conditional_escape(widget["name"])
-    return f'<input type="{widget["type"]}" name="{name}"{value}{_attrs(widget["attrs"])}>'
+    kind = conditional_escape(widget["type"])
+    return f'<input type="{kind}" name="{name}"{value}{_attrs(widget["attrs"])}>'
 
 
 def _select(widget: dict) -> str | None:
@@ -59,7 +62,8 @@ def _label(context: dict) -> str:
     label = conditional_escape(context["label"])
     if not context["use_tag"]:
         return label
-    return f"<{context['tag']}{_attrs(context['attrs'])}>{label}</{context['tag']}>"
+    tag = conditional_escape(context["tag"])
+    return f"<{tag}{_attrs(context['attrs'])}>{label}</{tag}>"
 
 
 class FormRenderer(TemplatesSetting):

@@ -9,6 +9,7 @@ sits (so a successor may start on that very day).
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
@@ -42,6 +43,16 @@ class Topic(models.Model):
     name = InLanguage()
 
 
+# Paths under /councils/ that are pages of their own (adal/councils/urls.py): a council with one of these
+# addresses would never be reached.
+RESERVED_SLUGS = frozenset({"feed", "statistics"})
+
+
+def slug_not_reserved(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("This address belongs to another page of the site; choose another."))
+
+
 class Council(models.Model):
     """The public anti-corruption council of one organisation unit."""
 
@@ -65,7 +76,9 @@ class Council(models.Model):
     name_ru = models.CharField(_("name (Russian)"), max_length=255)
     name_kk = models.CharField(_("name (Kazakh)"), max_length=255)
     name_en = models.CharField(_("name (English)"), max_length=255)
-    slug = models.SlugField(_("address of the public page"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("address of the public page"), max_length=80, unique=True, validators=[slug_not_reserved]
+    )
     quorum_fraction = models.DecimalField(
         _("quorum"),
         max_digits=3,

@@ -26,6 +26,7 @@ from adal.core.audit import audit_record
 from adal.core.models import Role, Territory, Unit, User
 from adal.councils.models import (
     PROPOSAL_OUTCOMES,
+    RESERVED_SLUGS,
     AgendaItem,
     Attendance,
     Council,
@@ -151,6 +152,8 @@ def council_create(
     if not Decimal(0) <= fraction < Decimal(1):
         raise CouncilActionRefused(_("The quorum is a share of the members: at least 0 and less than 1."))
     slug = slugify(slug or names[2])
+    if slug in RESERVED_SLUGS:
+        raise CouncilActionRefused(_("This address belongs to another page of the site; choose another."))
     with transaction.atomic():
         parent = None
         if unit.parent_id is not None:

@@ -6,6 +6,7 @@ An import reads and checks the whole file first, staging the encoded columns on 
 them in one short transaction only if every row is good: it commits whole or not at all.
 """
 
+import datetime as dt
 import hashlib
 import itertools
 import math
@@ -470,9 +471,37 @@ def microdata_import_run(*, microdata_import: MicrodataImport) -> MicrodataImpor
             return _commit(record, staging, validator)
     except TableError as e:
         return _refuse(record, failure={"code": e.code, "params": e.params})
+    except _GivenUp:
+        record.refresh_from_db()  # refused already, and audited, by microdata_imports_fail_abandoned
+        return record
     except Exception:
         _refuse(record, failure={"code": "internal", "params": {}})
         raise
+
+
+class _GivenUp(Exception):
+    """The import was refused as abandoned while this worker still ran it."""
+
+
+# A million rows take seconds, ten million a few minutes: an import still running after this has lost its
+# worker (stopped, killed, out of memory), and nothing else will ever finish it.
+ABANDONED_AFTER = dt.timedelta(hours=1)
+
+
+def microdata_imports_fail_abandoned(*, now: dt.datetime) -> int:
+    """Refuse the imports whose worker died, so that staff see "nothing imported, try again" instead of
+    a progress bar that never moves. Nothing of them was stored: an import commits in one transaction at
+    its very end, which checks that the import is still running."""
+    failed = 0
+    stale = MicrodataImport.objects.filter(
+        state=MicrodataImport.State.RUNNING, started_at__lt=now - ABANDONED_AFTER
+    )
+    for record in stale:
+        with transaction.atomic():
+            if MicrodataImport.objects.select_for_update().filter(pk=record.pk, state=record.state).exists():
+                _refuse(record, failure={"code": "internal", "params": {}})
+                failed += 1
+    return failed
 
 
 def _refuse(record: MicrodataImport, *, errors=(), failure=None) -> MicrodataImport:
@@ -491,6 +520,12 @@ def _refuse(record: MicrodataImport, *, errors=(), failure=None) -> MicrodataImp
 
 def _commit(record: MicrodataImport, staging: Staging, validator: Validator) -> MicrodataImport:
     with transaction.atomic():
+        running = MicrodataImport.objects.select_for_update().filter(
+            pk=record.pk, state=MicrodataImport.State.RUNNING
+        )
+        if not running.exists():
+            raise _GivenUp
+
         wave = Wave.objects.select_for_update().get(pk=record.wave_id)
         if wave.state != Wave.State.DRAFT:
             raise TableError("wave_published", "the wave was published during the import")

@@ -78,10 +78,11 @@ def test_an_answered_case_closes_by_itself(org, new_case):
     assert case.closed_at is not None and case.remind_at is None and case.escalate_at is None
     event = case.events.get(kind="close")
     assert (event.from_state, event.to_state, event.actor) == (State.ANSWERED, State.CLOSED, None)
+    assert event.data == {} and event.at == case.closed_at  # as case_close records it
     from adal.core.models import AuditEvent
 
     audit = AuditEvent.objects.get(action="case.close", target_id=str(case.pk))
-    assert (audit.data["from"], audit.data["to"]) == (State.ANSWERED, State.CLOSED)
+    assert audit.data == {"from": State.ANSWERED, "to": State.CLOSED}
     assert deadlines_sweep(now=case.due_at + dt.timedelta(days=30))["closed"] == 0
 
 
@@ -177,3 +178,11 @@ def test_cases_falling_due_together_reach_the_head_in_one_email(
         assert case.events.filter(kind="overdue").count() == 1
         assert AuditEvent.objects.filter(action="case.overdue", target_id=str(case.pk)).count() == 1
     assert audit_verify().ok
+
+
+def test_the_worker_s_sweep_also_does_its_housekeeping(org, new_case):
+    from adal.cases.tasks import sweep_deadlines
+
+    accepted(org, new_case)
+    report = sweep_deadlines.call()
+    assert report["survey_imports_given_up"] == 0 and report["overdue"] == 0

@@ -74,3 +74,12 @@ def test_errors_are_described_and_escaped():
     assert 'aria-invalid="true"' in html and 'aria-describedby="id_email_error"' in html
     assert 'value="&lt;script&gt;"' in html and "<script>" not in html
     assert '<ul class="errorlist" id="id_email_error">' in html
+
+
+def test_attribute_names_and_input_types_are_escaped_as_django_escapes_them():
+    class Odd(forms.Form):
+        x = forms.CharField(widget=forms.TextInput(attrs={'x"><script>': 1, "type": 't"x'}))
+
+    ours, django = Odd(renderer=FormRenderer()), Odd(renderer=ByTemplates())
+    assert squeeze(ours["x"].as_field_group()) == squeeze(django["x"].as_field_group())
+    assert "<script>" not in str(ours["x"])

@@ -126,3 +126,26 @@ def test_a_superuser_manages_any_council(org, councils):
     root = make_staff("root", Role.ADMINISTRATOR, None)[0]
     root.role, root.is_superuser = "", True
     assert may_manage(root, councils["alga"])
+
+
+def test_a_council_cannot_take_the_address_of_a_page(org, councils, client):
+    from django.core.exceptions import ValidationError
+
+    from adal.councils import urls
+    from adal.councils.models import RESERVED_SLUGS
+
+    unit = unit_create(name_ru="Мугалжар", name_kk="Мұғалжар", name_en="Statistics", level="district",
+                       parent=org["aktobe"])  # fmt: skip
+    names = dict(name_ru="Совет", name_kk="Кеңес", name_en="Statistics")
+    with pytest.raises(CouncilActionRefused, match="belongs to another page"):
+        council_create(unit=unit, by=councils["admin"], **names)
+    with pytest.raises(CouncilActionRefused, match="belongs to another page"):
+        council_create(unit=unit, slug="feed", by=councils["admin"], **names)
+    council = council_create(unit=unit, slug="mugalzhar", by=councils["admin"], **names)
+    council.slug = "statistics"
+    with pytest.raises(ValidationError):  # the admin's form validates the field the same way
+        council.full_clean()
+    # every fixed path under /councils/ is reserved
+    segments = [str(p.pattern).split("/") for p in urls.urlpatterns]
+    fixed = {s[1] for s in segments if s[0] == "councils" and s[1] and not s[1].startswith("<")}
+    assert fixed == RESERVED_SLUGS

@@ -219,3 +219,53 @@ def test_a_published_wave_takes_no_new_microdata(wave):
     wave.save()
     with pytest.raises(SurveyRefused, match="unpublish it"):
         microdata_import_start(wave=wave, upload=SimpleUploadedFile("w.csv", csv_bytes(GOOD)), by=None)
+
+
+# ---------------------------------------------------------------- a worker that died
+
+
+def test_an_import_whose_worker_died_is_refused_and_can_be_tried_again(wave):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from adal.survey.services import microdata_imports_fail_abandoned
+
+    def running_since(minutes: int) -> MicrodataImport:
+        record = microdata_import_start(
+            wave=wave, upload=SimpleUploadedFile("wave.csv", csv_bytes(GOOD)), by=None, enqueue=False
+        )
+        started = timezone.now() - dt.timedelta(minutes=minutes)
+        MicrodataImport.objects.filter(pk=record.pk).update(state="running", started_at=started, progress=43)
+        return record
+
+    dead, alive = running_since(90), running_since(5)
+    assert microdata_imports_fail_abandoned(now=timezone.now()) == 1
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert (dead.state, dead.failure["code"], bool(dead.file)) == ("failed", "internal", False)
+    assert "nothing was imported" in import_described(dead)["failure"]
+    assert alive.state == "running"
+    assert AuditEvent.objects.filter(action="survey.import_refused", target_id=str(dead.pk)).count() == 1
+    assert microdata_imports_fail_abandoned(now=timezone.now()) == 0  # once
+    assert run(wave, "wave.csv", csv_bytes(GOOD)).state == "done"  # and the file can be uploaded again
+
+
+def test_an_import_given_up_while_it_ran_stores_nothing(wave, monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from adal.survey import services
+
+    check_file = services._check_file
+
+    def slow_check(record, *args):
+        problems = check_file(record, *args)
+        services.microdata_imports_fail_abandoned(now=timezone.now() + dt.timedelta(hours=2))
+        return problems
+
+    monkeypatch.setattr(services, "_check_file", slow_check)
+    record = run(wave, "wave.csv", csv_bytes(GOOD))
+    assert record.state == "failed" and not Microdata.objects.filter(wave=wave).exists()
+    assert AuditEvent.objects.filter(action="survey.import_refused", target_id=str(record.pk)).count() == 1
