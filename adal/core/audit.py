@@ -37,14 +37,15 @@ def _digest(
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def actor_label_for(actor: User | None, fallback: str) -> str:
+def actor_label_for(actor, fallback: str) -> str:
+    """A person by their username, the code by its ``SystemActor`` label (``system:worker``)."""
     return actor.get_username() if actor is not None else fallback
 
 
 def audit_record(
     *,
     action: str,
-    actor: User | None = None,
+    actor=None,
     actor_label: str = "system",
     target=None,
     data: dict | None = None,
@@ -69,7 +70,7 @@ def audit_record_many(entries: list[dict]) -> list[AuditEvent]:
         fields = {
             "seq": seq,
             "at": at,
-            "actor_id": actor.pk if actor else None,
+            "actor_id": actor.pk if isinstance(actor, User) else None,
             "actor_label": actor_label_for(actor, entry.get("actor_label", "system")),
             "action": entry["action"],
             "target_type": target._meta.label if target is not None else "",

@@ -1,0 +1,171 @@
+"""Who may do what, in one table.
+
+A capability (``case.assign``, ``council.manage``, ``survey.import`` …) is granted to roles in
+``CAPABILITIES``; services, views, templates and the API all ask ``may`` / ``require`` and never look
+at a role themselves. Where the answer depends on the object too (a case in the user's scope, the
+council of the secretary's own unit), the app that owns the object registers an *object rule* for the
+capability; the role check always comes first, so a rule can only narrow what the table grants.
+
+Every service takes its actor. A person is a ``User``; the worker, management commands and the demo
+loader act as a ``SystemActor``, which the audit log names (``system:sweep``) and which may do what
+the code asks of it: it is the code itself acting, not somebody signed in.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from adal.core.models import Role
+
+R = Role
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    # the hotline and the response algorithm
+    "case.read_content": frozenset({R.OPERATOR, R.CASE_OFFICER, R.UNIT_HEAD, R.ADMINISTRATOR, R.AUDITOR}),
+    "case.triage": frozenset({R.OPERATOR, R.UNIT_HEAD, R.ADMINISTRATOR}),
+    "case.assign": frozenset({R.UNIT_HEAD, R.ADMINISTRATOR}),
+    "case.extend": frozenset({R.UNIT_HEAD, R.ADMINISTRATOR}),
+    "case.review": frozenset({R.CASE_OFFICER, R.UNIT_HEAD, R.ADMINISTRATOR}),
+    "report.register": frozenset({R.OPERATOR, R.UNIT_HEAD, R.ADMINISTRATOR}),
+    # councils and primaries
+    "council.manage": frozenset({R.COUNCIL_SECRETARY, R.ADMINISTRATOR}),
+    "council.put_case_on_agenda": frozenset({R.CASE_OFFICER, R.UNIT_HEAD, R.ADMINISTRATOR}),
+    "primary.manage": frozenset({R.COUNCIL_SECRETARY, R.ADMINISTRATOR}),
+    "primary.create": frozenset({R.ADMINISTRATOR}),
+    # the disciplinary registry
+    "discipline.record": frozenset({R.UNIT_HEAD, R.ADMINISTRATOR}),
+    # ratings and the national index
+    "ratings.manage": frozenset({R.ANALYST, R.ADMINISTRATOR}),
+    "survey.manage": frozenset({R.ANALYST, R.ADMINISTRATOR}),
+    "survey.import": frozenset({R.ANALYST, R.ADMINISTRATOR}),
+    # the platform itself
+    "unit.manage": frozenset({R.ADMINISTRATOR}),
+    "staff.manage": frozenset({R.ADMINISTRATOR}),
+    "routing.manage": frozenset({R.ADMINISTRATOR}),
+    "policy.manage": frozenset({R.ADMINISTRATOR}),
+    "calendar.manage": frozenset({R.ADMINISTRATOR}),
+    "audit.read": frozenset({R.ADMINISTRATOR, R.AUDITOR}),
+}
+
+# Roles whose work shows them the content of reports: they may not sign in without a second factor.
+ROLES_WITH_SECOND_FACTOR = CAPABILITIES["case.read_content"]
+
+CAPABILITY_LABELS = {
+    "case.read_content": gettext_lazy("read the content of reports"),
+    "case.triage": gettext_lazy("triage reports"),
+    "case.assign": gettext_lazy("assign and re-route cases"),
+    "case.extend": gettext_lazy("extend a case's deadline"),
+    "case.review": gettext_lazy("review, decide and answer cases"),
+    "report.register": gettext_lazy("register reports received by phone, letter or in person"),
+    "council.manage": gettext_lazy("manage a council"),
+    "council.put_case_on_agenda": gettext_lazy("put a case on a council's agenda"),
+    "primary.manage": gettext_lazy("run a council's primaries"),
+    "primary.create": gettext_lazy("call primaries"),
+    "discipline.record": gettext_lazy("record party discipline"),
+    "ratings.manage": gettext_lazy("import ratings and set targets"),
+    "survey.manage": gettext_lazy("manage survey waves and weighting"),
+    "survey.import": gettext_lazy("import survey microdata"),
+    "unit.manage": gettext_lazy("manage organisation units"),
+    "staff.manage": gettext_lazy("manage staff accounts"),
+    "routing.manage": gettext_lazy("manage routing rules"),
+    "policy.manage": gettext_lazy("manage response policies"),
+    "calendar.manage": gettext_lazy("manage the working-day calendar"),
+    "audit.read": gettext_lazy("read the audit log"),
+}
+
+
+class Refused(Exception):
+    """An action this actor may not take, or that the rules do not allow now; the message is for
+    the user, in their language, and nothing has been changed. Every app's refusal is one of these."""
+
+
+class NotAllowed(Refused, PermissionDenied):
+    """Refused for want of a capability: a view that lets it through answers 403."""
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """The code acting on its own: the worker, a management command, the demo loader."""
+
+    name: str
+    pk = None
+    is_active = True
+    is_superuser = False
+    is_authenticated = False
+    role = ""
+    unit = None
+    unit_id = None
+
+    @property
+    def label(self) -> str:
+        return f"system:{self.name}"
+
+    def get_username(self) -> str:
+        return self.label
+
+
+SYSTEM = SystemActor("system")
+WORKER = SystemActor("worker")
+
+
+def command_actor(name: str) -> SystemActor:
+    return SystemActor(f"command:{name}")
+
+
+ObjectRule = Callable[[object, object], bool]
+_object_rules: dict[str, ObjectRule] = {}
+
+
+def object_rule(capability: str) -> Callable[[ObjectRule], ObjectRule]:
+    """Register ``rule(user, obj) -> bool`` as the object condition of ``capability`` (one per
+    capability, registered by the app that owns the object)."""
+    if capability not in CAPABILITIES:
+        raise KeyError(f"unknown capability {capability!r}")
+
+    def register(rule: ObjectRule) -> ObjectRule:
+        _object_rules[capability] = rule
+        return rule
+
+    return register
+
+
+def role_of(user) -> str:
+    """The role the table knows the user by: a superuser is an administrator."""
+    return Role.ADMINISTRATOR if getattr(user, "is_superuser", False) else getattr(user, "role", "")
+
+
+def has_capability(user, capability: str) -> bool:
+    """The table alone: whether the user's role carries the capability at all."""
+    if capability not in CAPABILITIES:
+        raise KeyError(f"unknown capability {capability!r}")
+    if isinstance(user, SystemActor):
+        return True
+    if user is None or not getattr(user, "is_active", False) or not getattr(user, "is_authenticated", False):
+        return False
+    return role_of(user) in CAPABILITIES[capability]
+
+
+def may(user, capability: str, obj=None) -> bool:
+    """Whether ``user`` may use ``capability`` (on ``obj``, when it is given)."""
+    if not has_capability(user, capability):
+        return False
+    if obj is None or isinstance(user, SystemActor):
+        return True
+    rule = _object_rules.get(capability)
+    return rule is None or rule(user, obj)
+
+
+def require(user, capability: str, obj=None, *, message: str | None = None) -> None:
+    """Raise ``NotAllowed`` (a ``Refused`` and a 403 for views) unless ``may`` says yes."""
+    if user is None:
+        raise TypeError("every service takes its actor: pass the user, or a SystemActor for the code")
+    if not may(user, capability, obj):
+        raise NotAllowed(message or _("You may not %(what)s here.") % {"what": CAPABILITY_LABELS[capability]})
+
+
+def actor_label(actor) -> str:
+    """How the audit log names an actor."""
+    return actor.label if isinstance(actor, SystemActor) else actor.get_username()
