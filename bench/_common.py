@@ -219,7 +219,9 @@ def machine_busy_fraction(seconds: float) -> float:
 
 def wait_for_quiet(threshold: float, max_wait: float, window: float = 2.0) -> float:
     """Wait (at most ``max_wait`` s) until the machine is less than ``threshold`` busy over a window;
-    returns the last measured fraction."""
+    returns the last measured fraction. With no time to wait (quick runs), a glance of 0.1 s."""
+    if max_wait <= 0:
+        return machine_busy_fraction(0.1)
     deadline = time.monotonic() + max_wait
     busy = machine_busy_fraction(window)
     while busy >= threshold and time.monotonic() < deadline:
@@ -336,18 +338,85 @@ def machine_facts() -> dict:
     }
 
 
-def git_commit(root: Path) -> str:
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess | None:
     try:
-        out = subprocess.run(
-            ["git", "describe", "--always", "--dirty", "--abbrev=7"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        )
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.TimeoutExpired):
-        return "?"
-    return out.stdout.strip() or "?"
+        return None
+
+
+# What a result depends on: the code, the benchmarks, the pinned dependencies. An untracked file
+# elsewhere (a virtualenv link, notes) does not make the measured tree another one.
+MEASURED_PATHS = (
+    "adal",
+    "bench",
+    "manage.py",
+    "pyproject.toml",
+    "requirements.lock",
+    "requirements-dev.lock",
+)
+
+
+def git_state(root: Path) -> dict:
+    """The commit the measured tree is: ``commit`` (``git rev-parse HEAD``, "" outside git), ``short``,
+    ``dirty`` (the changed paths, tracked anywhere or untracked among MEASURED_PATHS) and ``on_main``
+    (HEAD is ``main`` or ``origin/main`` or one of their ancestors; None when neither exists)."""
+    head = _git(root, "rev-parse", "HEAD")
+    if head is None or head.returncode != 0:
+        return {"commit": "", "short": "?", "dirty": [], "on_main": None}
+    commit = head.stdout.strip()
+    dirty = []
+    for args in (
+        ("status", "--porcelain", "--untracked-files=no"),
+        ("status", "--porcelain", "--untracked-files=all", "--", *MEASURED_PATHS),
+    ):
+        out = _git(root, *args)
+        dirty += [line[3:] for line in (out.stdout.splitlines() if out else []) if line[3:] not in dirty]
+    on_main = None
+    for ref in ("main", "origin/main"):
+        if (found := _git(root, "rev-parse", "--verify", "--quiet", ref)) and found.returncode == 0:
+            ancestor = _git(root, "merge-base", "--is-ancestor", commit, ref)
+            on_main = bool(on_main) or (ancestor is not None and ancestor.returncode == 0)
+    return {"commit": commit, "short": commit[:7], "dirty": dirty, "on_main": on_main}
+
+
+def git_commit(root: Path) -> str:
+    """The short commit a result names, with ``-dirty`` when the tree had changes (raw results only:
+    a README row is never written from a dirty tree, see ``readme_refusal``)."""
+    state = git_state(root)
+    return state["short"] + ("-dirty" if state["dirty"] else "")
+
+
+def readme_refusal(state: dict) -> str:
+    """Why a result of this tree may not go into bench/README.md ("" when it may): every row there
+    names the commit it was measured on, so the tree must be that commit, unchanged."""
+    if not state["commit"]:
+        return "this is not a git checkout, so no commit can be named"
+    if state["dirty"]:
+        shown = ", ".join(state["dirty"][:5]) + (" ..." if len(state["dirty"]) > 5 else "")
+        return f"the working tree differs from {state['short']} ({shown}); commit, then measure again"
+    return ""
+
+
+def readme_warning(state: dict) -> str:
+    """A note for a row that may be written but names a commit main does not have yet."""
+    if state["on_main"] is False:
+        return (
+            f"{state['short']} is not on main: merge it unchanged (fast-forward or a merge commit) or "
+            "measure again on main; tests/bench checks every README row's commit"
+        )
+    return ""
+
+
+def may_write_readme(state: dict, log) -> bool:
+    """Whether this run's rows may go into bench/README.md; says why not, or what to watch, by ``log``."""
+    refusal = readme_refusal(state)
+    if refusal:
+        log(f"bench/README.md not updated: {refusal}")
+        return False
+    if warning := readme_warning(state):
+        log(f"warning: {warning}")
+    return True
 
 
 def replace_block(text: str, name: str, content: str) -> str:

@@ -202,7 +202,8 @@ EVENT_FOR_STATE = {
 
 
 def _check_columns(model, columns: list[str]) -> None:
-    actual = {f.column for f in model._meta.concrete_fields}
+    # A generated column (``Case.open``) is computed by the database: the loader must not write it.
+    actual = {f.column for f in model._meta.concrete_fields if not f.generated}
     if actual != set(columns):
         raise RuntimeError(
             f"{model._meta.db_table}: the loader's columns differ from the model's "

@@ -18,6 +18,10 @@ temporary directory, and each side then runs in a fresh process that loads it:
 Both sides' raked weights, estimates, SEs and intervals for the K items are compared (largest relative
 difference). Results are printed, written to bench/results/survey-*.json and, for the full size
 (N = 1,000,000, J = 20, unless ``--no-readme``), into the Survey block of bench/README.md.
+
+``--quick`` is the smallest run, for the test suite (tests/bench): 20,000 respondents, no waiting for
+a quiet machine, no README; it fails only when the two sides disagree or something does not work, never
+on a target of speed or memory.
 """
 
 from __future__ import annotations
@@ -220,7 +224,8 @@ def parse_args(argv=None):
     p.add_argument("--reps", type=int, default=5, help="timed runs of ours; the median counts (5)")
     p.add_argument("--seed", type=int, default=2019)
     p.add_argument("--quiet-threshold", type=float, default=0.25, help="machine load to wait below (0.25)")
-    p.add_argument("--quiet-wait", type=float, default=120.0, help="seconds to wait for it (120)")
+    p.add_argument("--quiet-wait", type=float, help="seconds to wait for it (120; quick 0)")
+    p.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="raw results (bench/results)")
     p.add_argument("--timeout", type=float, default=3600.0, help="seconds a side may take (3600)")
     p.add_argument("--quick", action="store_true", help="20,000 respondents, no README update")
     p.add_argument("--no-readme", action="store_true", help="do not touch bench/README.md")
@@ -230,6 +235,7 @@ def parse_args(argv=None):
     a = p.parse_args(argv)
     a.respondents = a.respondents or (20_000 if a.quick else FULL_RESPONDENTS)
     a.psus_per_region = a.psus_per_region or (25 if a.quick else 250)
+    a.quiet_wait = a.quiet_wait if a.quiet_wait is not None else (0.0 if a.quick else 120.0)
     a.baseline_items = min(a.baseline_items or 4, a.items)
     if min(a.respondents, a.items, a.regions, a.psus_per_region, a.baseline_items, a.reps) < 1:
         p.error("sizes and counts must be positive")
@@ -283,11 +289,17 @@ def summarise(opts, machine: dict, results: dict, busy: dict, agreement: dict) -
     baseline = theirs["rake"] + per_item * opts.items
     speedup = baseline / median
     peak = ours["memory"]["peak_mb"]
+    git = c.git_state(ROOT)
     return {
         "date": dt.date.today().isoformat(),
-        "commit": c.git_commit(ROOT),
+        "commit": git["short"],
+        "git": git,
         "machine": machine,
-        "options": {k: v for k, v in vars(opts).items() if k not in ("child", "data", "out")},
+        "options": {
+            k: str(v) if isinstance(v, Path) else v
+            for k, v in vars(opts).items()
+            if k not in ("child", "data", "out")
+        },
         "ours": {k: v for k, v in ours.items()},
         "ours_median_s": median,
         "ours_rake_median_s": sorted(r["rake"] for r in ours["runs"])[len(totals) // 2],
@@ -377,11 +389,13 @@ def main(argv=None) -> int:
         return child(opts)
     result = measure(opts)
     print_results(result)
-    RESULTS_DIR.mkdir(exist_ok=True)
-    out = RESULTS_DIR / f"survey-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
+    opts.results_dir.mkdir(parents=True, exist_ok=True)
+    out = opts.results_dir / f"survey-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(json.dumps(result, indent=2))
-    log(f"raw results: {out.relative_to(ROOT)}")
-    if opts.write_readme:
+    log(f"raw results: {out}")
+    if opts.quick:  # a smoke run judges what must hold on any machine: both sides agree
+        return 0 if result["targets"]["agreement"] else 1
+    if opts.write_readme and c.may_write_readme(result["git"], log):
         text = README.read_text()
         README.write_text(
             c.replace_block(text, "survey-results", RESULTS_HEADER + "\n" + results_row(result))
