@@ -4,13 +4,40 @@ import os
 import pyotp
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 
 from adal.core.models import Role, Unit
 from adal.core.services import staff_create, staff_totp_reset, unit_create
 from adal.hotline.services import ReportDraft
 
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "bench: runs a script of bench/ in its quick mode (tests/bench)")
+
+
 TEST_KEYS = {"t1": base64.b64encode(b"\x01" * 32).decode(), "t0": base64.b64encode(b"\x02" * 32).decode()}
 PASSWORD = "correct horse battery staple"
+
+
+# Production hashes every password with argon2 at Django's cost (adal.settings), about a tenth of a
+# second and 100 MiB each: over the suite's thousands of accounts that was most of its time. The tests
+# hash with MD5; tests/core/test_login.py checks production's hasher with `production_hashers`.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
+
+
+@pytest.fixture
+def production_hashers(settings):
+    """The password hashers production has (adal.settings as written, not the test run's fast one)."""
+    import adal.settings as production
+
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    return production.PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)

@@ -73,9 +73,15 @@ def test_an_unknown_user_gets_the_same_answer_as_a_wrong_password(db, operator):
     assert str(unknown.value) == str(wrong.value)
 
 
-def test_passwords_are_hashed_with_argon2(db, operator):
+def test_passwords_are_hashed_with_argon2(production_hashers, operator):
+    """At Django's cost, as production hashes them (the test run itself hashes with MD5, for speed)."""
+    from django.contrib.auth.hashers import Argon2PasswordHasher as A
+
     user, _ = operator
-    assert user.password.startswith("argon2$")
+    assert production_hashers[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    cost = f"m={A.memory_cost},t={A.time_cost},p={A.parallelism}"
+    assert user.password.startswith(f"argon2$argon2id$v=19${cost}$")
+    assert user.check_password(PASSWORD) and not user.check_password("wrong password")
 
 
 def test_the_totp_secret_is_encrypted_at_rest(db, operator):
