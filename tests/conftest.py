@@ -9,10 +9,19 @@ from django.test import override_settings
 from adal.core.models import Role, Unit
 from adal.core.services import staff_create, staff_totp_reset, unit_create
 from adal.hotline.services import ReportDraft
+from tests.replay import replayed
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "bench: runs a script of bench/ in its quick mode (tests/bench)")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if os.getenv("ADAL_REPLAY_STATS"):  # how often each shared fixture was built and written again
+        from tests.replay import counts
+
+        for (name, how), n in sorted(counts.items()):
+            terminalreporter.write_line(f"replay: {name}: {how} {n}")
 
 
 TEST_KEYS = {"t1": base64.b64encode(b"\x01" * 32).decode(), "t0": base64.b64encode(b"\x02" * 32).decode()}
@@ -62,6 +71,11 @@ def _isolated(settings, tmp_path):
 
 @pytest.fixture
 def units(db):
+    """Centre → Aktobe and Almaty; built once, then written again for each test (tests/replay.py)."""
+    return replayed("units", _build_units)
+
+
+def _build_units() -> dict:
     centre = unit_create(name_ru="Центр", name_kk="Орталық", name_en="Centre", level=Unit.Level.CENTRE)
     from adal.core.models import Territory
 

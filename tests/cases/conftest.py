@@ -6,11 +6,16 @@ from adal.core.models import Role, Territory, Unit
 from adal.core.services import unit_create
 from adal.hotline.services import report_submit
 from tests.conftest import make_staff
+from tests.replay import replayed
 
 
 @pytest.fixture
 def org(units):
     """Centre → Aktobe (with a district) and Almaty; routing sends Aktobe's reports to Aktobe."""
+    return replayed("cases.org", lambda: _build_org(units))
+
+
+def _build_org(units) -> dict:
     aktobe_district = unit_create(
         name_ru="Алга", name_kk="Алға", name_en="Alga", level=Unit.Level.DISTRICT, parent=units["aktobe"]
     )

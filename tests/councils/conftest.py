@@ -7,6 +7,7 @@ from adal.councils.services import council_create
 from tests.cases.conftest import new_case, org  # noqa: F401  (fixtures shared with the cases' tests)
 from tests.cases.test_transitions import accepted
 from tests.conftest import make_staff
+from tests.replay import replayed
 
 
 @pytest.fixture(autouse=True)
@@ -19,14 +20,17 @@ def _in_english(settings):
 
 @pytest.fixture
 def admin(org):  # noqa: F811
-    return make_staff("admin", Role.ADMINISTRATOR, org["centre"])[0]
+    return replayed("councils.admin", lambda: make_staff("admin", Role.ADMINISTRATOR, org["centre"])[0])
 
 
 @pytest.fixture
 def councils(org, admin):  # noqa: F811
     """Central council → Aktobe and Almaty councils; Alga's district council under Aktobe's. Each
     has its secretary; Aktobe's is the ``secretary`` of the cases' organisation."""
+    return replayed("councils.councils", lambda: _build_councils(org, admin))
 
+
+def _build_councils(org, admin) -> dict:  # noqa: F811
     def create(unit, slug, ru, kk, en, territory=None):
         return council_create(
             unit=org[unit], slug=slug, name_ru=ru, name_kk=kk, name_en=en, territory=territory, by=admin

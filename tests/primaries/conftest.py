@@ -22,6 +22,7 @@ from adal.demo.history import frozen_at
 from adal.discipline.models import PositionLevel
 from adal.discipline.services import member_create
 from tests.conftest import make_staff
+from tests.replay import replayed
 
 AKTOBE, ALGA, ALMATY_CITY = "150000000", "153200000", "750000000"
 _numbers = itertools.count(1)
@@ -41,6 +42,10 @@ def territory(kato: str) -> Territory:
 
 @pytest.fixture
 def org(units):
+    return replayed("primaries.org", lambda: _build_org(units))
+
+
+def _build_org(units) -> dict:
     alga = unit_create(
         name_ru="Алга",
         name_kk="Алға",

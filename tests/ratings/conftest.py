@@ -9,6 +9,7 @@ from adal.core.models import Role
 from adal.demo.ratings import INDICES, build_ratings
 from adal.ratings.models import Index
 from tests.conftest import make_staff
+from tests.replay import replayed
 
 # The TI files the stats tests use (copies with their attribution, inside the repository).
 TI_FIXTURES = Path(__file__).resolve().parents[1] / "stats" / "fixtures"
@@ -53,7 +54,7 @@ def wgi(db):
 
 @pytest.fixture
 def demo(db):
-    return build_ratings()
+    return replayed("ratings.demo", build_ratings)
 
 
 @pytest.fixture

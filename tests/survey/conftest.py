@@ -6,6 +6,7 @@ from django.utils import translation
 from adal.demo.survey import AGE_GROUPS, INSTRUMENT, margins_cells
 from adal.survey.selectors import regions_on
 from adal.survey.services import census_margins_create, instrument_create, wave_create
+from tests.replay import replayed
 
 
 @pytest.fixture(autouse=True)
@@ -18,11 +19,15 @@ def _in_english(settings):
 
 @pytest.fixture
 def instrument(db):
-    return instrument_create(spec=INSTRUMENT, by=None)
+    return replayed("survey.instrument", lambda: instrument_create(spec=INSTRUMENT, by=None))
 
 
 @pytest.fixture
 def margins(db):
+    return replayed("survey.margins", _build_margins)
+
+
+def _build_margins():
     regions = [t.kato for t in regions_on(dt.date(2025, 1, 1))]
     cells, settlement = margins_cells(regions)
     return census_margins_create(
