@@ -25,7 +25,8 @@ def this_runs_database() -> str:
 
 def backend_args(script: str, tmp_path: Path) -> list[str]:
     """The database arguments of a script that measures a database: the one this test run uses; on
-    PostgreSQL a database of its own, named after this run's (so that two runs never share one)."""
+    PostgreSQL a database of its own, named after this run's (so that two runs never share one, and
+    never the full benchmarks' adal_bench and adal_bench_queue, which --reuse keeps)."""
     if '"--backend"' not in (BENCH / script).read_text():
         if this_runs_database() == "postgres":
             pytest.skip(f"{script} has no PostgreSQL backend: it runs in the SQLite pass")
@@ -33,7 +34,7 @@ def backend_args(script: str, tmp_path: Path) -> list[str]:
     if this_runs_database() == "sqlite":
         return ["--backend", "sqlite"]
     url = urlsplit(os.environ["DATABASE_URL"])
-    name = f"{url.path.lstrip('/') or 'adal'}_bench_{Path(script).stem}"
+    name = f"{url.path.lstrip('/') or 'adal'}_quick_{Path(script).stem}"
     admin = url._replace(scheme="postgresql", path="/postgres").geturl()
     return ["--backend", "postgres", "--pg-admin-url", admin, "--pg-database", name]
 
