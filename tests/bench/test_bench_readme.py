@@ -65,3 +65,42 @@ def test_every_commit_a_result_names_is_in_this_trees_history(history):
             f"{block}: {label} is not in the history of HEAD: measured on a branch that was rebased or "
             "squashed; measure again on main"
         )
+
+
+def bench_common():
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("bench_common", ROOT / "bench" / "_common.py")
+    module = sys.modules.setdefault("bench_common", importlib.util.module_from_spec(spec))
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_readme_row_is_refused_from_a_tree_that_is_not_its_commit(tmp_path):
+    c = bench_common()
+
+    def run(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True, timeout=30)
+
+    run("init", "-q", "-b", "main")
+    (tmp_path / "adal").mkdir()
+    (tmp_path / "adal" / "x.py").write_text("x = 1\n")
+    run("add", ".")
+    run("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "x")
+    clean = c.git_state(tmp_path)
+    assert len(clean["commit"]) == 40 and clean["on_main"] and c.readme_refusal(clean) == ""
+    (tmp_path / "adal" / "x.py").write_text("x = 2\n")
+    assert "differs from" in c.readme_refusal(c.git_state(tmp_path))
+    run("checkout", "-q", "adal/x.py")
+    (tmp_path / "adal" / "new.py").write_text("")  # a new file of the code counts too
+    assert c.readme_refusal(c.git_state(tmp_path))
+    assert c.git_commit(tmp_path).endswith("-dirty")
+    (tmp_path / "adal" / "new.py").unlink()
+    (tmp_path / "notes.txt").write_text("")  # not the code
+    assert c.readme_refusal(c.git_state(tmp_path)) == ""
+    run("checkout", "-q", "-b", "topic")
+    (tmp_path / "notes.txt").unlink()
+    (tmp_path / "adal" / "x.py").write_text("x = 3\n")
+    run("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qam", "y")
+    assert "not on main" in c.readme_warning(c.git_state(tmp_path))
