@@ -1142,8 +1142,9 @@ class Measurer:
 
 def deadlines_sweep_now(now) -> dict:
     from adal.cases.sweep import deadlines_sweep
+    from adal.core.permissions import SYSTEM
 
-    return deadlines_sweep(now=now)
+    return deadlines_sweep(now=now, by=SYSTEM)
 
 
 if __name__ == "__main__":

@@ -16,11 +16,12 @@ def send_email(*, subject: str, body: str, recipients: list[str]) -> int:
 def sweep_deadlines() -> dict:
     """Reminders, escalations and closing of answered cases; then the next sweep is scheduled."""
     from adal.cases.sweep import deadlines_sweep
+    from adal.core.permissions import WORKER
     from adal.core.planner import planner_statistics_refresh
     from adal.survey.services import microdata_imports_fail_abandoned
 
     now = timezone.now()
-    report = deadlines_sweep(now=now)
+    report = deadlines_sweep(now=now, by=WORKER)
     schedule_sweep()  # first: whatever fails below, the sweeps go on
     # The worker's one periodic job also does its other housekeeping: no request waits for it.
     report["survey_imports_given_up"] = microdata_imports_fail_abandoned(now=now)

@@ -106,16 +106,6 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor")
 
 
-# Roles whose work shows them the content of reports; they may not sign in without a second factor.
-ROLES_READING_CASE_CONTENT = frozenset(
-    {Role.OPERATOR, Role.CASE_OFFICER, Role.UNIT_HEAD, Role.ADMINISTRATOR, Role.AUDITOR}
-)
-
-
-# Roles that register reports arriving by phone, letter or in person.
-ROLES_REGISTERING_REPORTS = frozenset({Role.OPERATOR, Role.UNIT_HEAD, Role.ADMINISTRATOR})
-
-
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="staff")
@@ -130,15 +120,10 @@ class User(AbstractUser):
 
     @property
     def requires_second_factor(self) -> bool:
-        return self.is_superuser or self.role in ROLES_READING_CASE_CONTENT
+        """Whoever may read the content of reports may not sign in without a second factor."""
+        from adal.core.permissions import ROLES_WITH_SECOND_FACTOR, role_of  # the table imports this module
 
-    @property
-    def reads_case_content(self) -> bool:
-        return self.is_superuser or self.role in ROLES_READING_CASE_CONTENT
-
-    @property
-    def registers_reports(self) -> bool:
-        return self.role in ROLES_REGISTERING_REPORTS
+        return role_of(self) in ROLES_WITH_SECOND_FACTOR
 
     def is_locked(self, now=None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or timezone.now())

@@ -2,8 +2,7 @@ import contextlib
 import re
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -12,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from adal.cases.services import TransitionRefused, case_appeal, case_rate
+from adal.core.permissions import requires
 from adal.core.sealed import set_sealed_cookie, unseal
 from adal.hotline.forms import AppealForm, MessageForm, RatingForm, ReceiptForm, ReportForm, StaffReportForm
 from adal.hotline.models import Report
@@ -184,13 +184,11 @@ def inbox_logout(request):
     return response
 
 
-@login_required
+@requires("report.register")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def staff_report_new(request):
     """An operator registers a report that came by phone, letter or in person."""
-    if not request.user.registers_reports:
-        raise PermissionDenied
     form = StaffReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
