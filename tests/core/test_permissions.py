@@ -131,3 +131,12 @@ def test_a_signed_out_visitor_is_sent_to_sign_in_from_every_staff_page(client, d
     for route, _ in staff_pages():
         response = client.get(concrete(route))
         assert response.status_code == 302 and "/login/" in response["Location"], route
+
+
+def test_the_readme_shows_the_table_as_it_is():
+    readme = (ADAL.parent / "README.md").read_text()
+    rows = dict(re.findall(r"^\| `([\w.]+)` \| [^|]+ \| ([^|]+) \|$", readme, flags=re.M))
+    assert set(rows) == set(CAPABILITIES)
+    for capability, roles in CAPABILITIES.items():
+        with_names = {str(Role(r).label).lower() for r in roles}
+        assert set(rows[capability].strip().split(", ")) == with_names, capability
