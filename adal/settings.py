@@ -87,6 +87,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "adal.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "adal.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -137,7 +138,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": envint("SQLITE_BUSY_TIMEOUT", 30),
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        # secure_delete: a deleted or purged row is overwritten with zeros, not left in free pages for a
+        # copy of the file to give back; Adal sets it rather than trust the distribution's build.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+        "PRAGMA secure_delete=ON;",
     }
     # A file, not shared-cache memory: tests of concurrent writers need SQLite's real locking.
     # One per process, so that two test runs on one machine never share it.
@@ -225,6 +229,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No page of Adal uses a device, a payment or a sensor: every such feature is denied, for frames too.
+ADAL_PERMISSIONS_POLICY = (
+    "accelerometer=(), ambient-light-sensor=(), autoplay=(), bluetooth=(), browsing-topics=(), "
+    "camera=(), display-capture=(), encrypted-media=(), fullscreen=(), gamepad=(), geolocation=(), "
+    "gyroscope=(), hid=(), identity-credentials-get=(), idle-detection=(), local-fonts=(), "
+    "magnetometer=(), microphone=(), midi=(), otp-credentials=(), payment=(), picture-in-picture=(), "
+    "publickey-credentials-create=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), "
+    "storage-access=(), sync-xhr=(), usb=(), web-share=(), window-management=(), "
+    "xr-spatial-tracking=()"
+)
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
