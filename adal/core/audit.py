@@ -207,7 +207,11 @@ def _last_checkpoint(keys: dict[str, bytes]) -> Checkpoint | None:
         return None
     with path.open("rb") as f:
         f.seek(max(0, path.stat().st_size - 4096))
-        lines = f.read().splitlines()
+        # A line cut short by a crash has no newline: the last whole line is the last checkpoint (the
+        # cut one stays in the file, and audit_verify reports it).
+        lines = f.read().split(b"\n")[:-1]
+    if not lines:
+        return None
     try:
         checkpoint = Checkpoint.parse(lines[-1])
     except ValueError:

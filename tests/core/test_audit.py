@@ -362,3 +362,17 @@ def test_rotating_the_audit_key_adds_one_and_keeps_the_old(db, settings, tmp_pat
     write(1)
     assert AuditEvent.objects.get(seq=last_seq()).key_id == new_id
     assert audit_verify().ok
+
+
+def test_after_a_torn_write_the_next_checkpoint_starts_its_own_line(db):
+    write(1)
+    audit_checkpoint(by=WORKER)
+    with Path(settings.ADAL_AUDIT_CHECKPOINT_FILE).open("ab") as f:
+        f.write(b'{"at":"2026-')  # the power went out mid-write
+    write(1)
+    checkpoint = audit_checkpoint(by=WORKER)
+    assert checkpoint_lines()[-1] == checkpoint.line().strip()
+    report = audit_verify()
+    assert report.checkpoints == 2 and report.checkpoint_problems == [
+        "checkpoint line 2 is not a checkpoint (altered, or a torn write)"
+    ]
