@@ -1,6 +1,21 @@
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.template.loader import render_to_string
+
+
+class PermissionsPolicyMiddleware:
+    """Deny the browser features Adal never uses (``ADAL_PERMISSIONS_POLICY``) on every response,
+    static files and error pages included: a script injected anywhere cannot reach a camera, a
+    microphone or the reporter's location."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.ADAL_PERMISSIONS_POLICY)
+        return response
 
 
 class DatabaseUnavailableMiddleware:

@@ -130,10 +130,12 @@ class User(AbstractUser):
 
 
 class AuditEvent(models.Model):
-    """Append-only, hash-chained log of every state change and every read of case content.
+    """Append-only, keyed chain of every state change and every read of case content.
 
-    ``hash`` = SHA-256 over the previous hash and this entry's canonical fields; changing or deleting
-    any row breaks the chain at that point (see ``manage.py audit_verify``).
+    ``hash`` = HMAC-SHA256, under the audit key ``key_id`` (kept outside the database), over the
+    previous hash and this entry's canonical fields: changing or deleting any row breaks the chain at
+    that point, and only the key can seal a replacement. Signed checkpoints in a file outside the
+    database catch a chain cut short at its end (see ``adal.core.audit`` and ``manage.py audit_verify``).
     """
 
     seq = models.BigIntegerField(unique=True)
@@ -146,6 +148,7 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=32)
 
     class Meta:
         ordering = ["seq"]
