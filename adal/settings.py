@@ -193,6 +193,13 @@ LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:staff_home"
 ADAL_LOGIN_MAX_FAILURES = envint("ADAL_LOGIN_MAX_FAILURES", 5)
 ADAL_LOGIN_LOCKOUT_MINUTES = envint("ADAL_LOGIN_LOCKOUT_MINUTES", 15)
+# One address may fail this often in a window, over all accounts, before it is refused until the window
+# ends (adal.core.loginthrottle); checked before the account's own lockout.
+ADAL_LOGIN_ADDRESS_MAX_FAILURES = envint("ADAL_LOGIN_ADDRESS_MAX_FAILURES", 10)
+ADAL_LOGIN_ADDRESS_WINDOW_MINUTES = envint("ADAL_LOGIN_ADDRESS_WINDOW_MINUTES", 15)
+# Reverse proxies in front of Adal that append the client's address to X-Forwarded-For; 0: none, the
+# client is REMOTE_ADDR. Behind a proxy, set it, or every sign-in shares the proxy's address.
+ADAL_TRUSTED_PROXIES = envint("ADAL_TRUSTED_PROXIES", 0)
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский"), ("kk", "Қазақша"), ("en", "English")]

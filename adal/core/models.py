@@ -194,3 +194,19 @@ class WorkdayException(models.Model):
 
     def __str__(self):
         return f"{self.date}: {self.get_kind_display()}"
+
+
+class LoginThrottle(models.Model):
+    """Failed staff sign-ins from one address in the current window (adal.core.loginthrottle).
+
+    A table, not the cache: every worker and process sees the same counts whatever the cache is, and a
+    restart does not forgive an attacker. The address is kept only as an HMAC under the server's key;
+    a row is deleted once its window has passed.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_ends = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.failures} failures until {self.window_ends:%Y-%m-%d %H:%M}"

@@ -7,8 +7,9 @@ from enum import StrEnum
 from ninja import Body, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import APIKeyHeader
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from adal.core.apischemas import errors
 from adal.core.territories import DISTRICTS, current_regions
 from adal.hotline.models import Category, Channel, IdentityMode
 from adal.hotline.receipts import receipt_normalise
@@ -65,7 +66,11 @@ class ReceiptAuth(APIKeyHeader):
         return report
 
 
-class IdentityIn(Schema):
+class IdentityIn(BaseModel):
+    # A plain pydantic model, not a ninja Schema: a Schema reads attributes off any value, so
+    # `[null, null]` or `"x"` passed as an empty identity. This one takes an object and nothing else.
+    model_config = ConfigDict(extra="forbid")
+
     name: str = Field("", max_length=200, description="Full name")
     iin: str = Field("", max_length=20, description="12-digit individual identification number")
     phone: str = Field("", max_length=30)
@@ -161,11 +166,9 @@ class MessageIn(Schema):
     text: str = Field(max_length=20_000)
 
 
-class Error(Schema):
-    detail: str | list
-
-
-@router.post("", response={201: ReportCreated, 422: Error}, auth=None, summary="Submit a report")
+@router.post(
+    "", response={201: ReportCreated, **errors(400, 403, 413, 415, 422)}, auth=None, summary="Submit a report"
+)
 def create_report(request, payload: ReportIn = Body(..., example=EXAMPLE_REPORT)):
     identity = payload.identity or IdentityIn()
     draft = ReportDraft(
@@ -193,7 +196,7 @@ def create_report(request, payload: ReportIn = Body(..., example=EXAMPLE_REPORT)
 
 @router.post(
     "/attachments",
-    response={201: list[FileOut], 401: Error, 422: Error, 429: Error},
+    response={201: list[FileOut], **errors(400, 401, 413, 422, 429)},
     auth=ReceiptAuth(),
     summary="Add evidence files to a report",
 )
@@ -206,7 +209,7 @@ def add_files(request, files: list[UploadedFile] = File(...)):
 
 @router.get(
     "/status",
-    response={200: StatusOut, 401: Error, 429: Error},
+    response={200: StatusOut, **errors(401, 429)},
     auth=ReceiptAuth(),
     summary="Read the report's status, deadlines and messages",
 )
@@ -237,7 +240,7 @@ def status(request):
 
 @router.post(
     "/messages",
-    response={201: MessageOut, 401: Error, 422: Error, 429: Error},
+    response={201: MessageOut, **errors(400, 401, 413, 422, 429)},
     auth=ReceiptAuth(),
     summary="Send a message or additional information",
 )
