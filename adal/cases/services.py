@@ -278,7 +278,7 @@ def _tell_reporter(case: Case, text: str, by: User | None = None) -> Message:
         direction=Message.Direction.TO_REPORTER,
         created_at=timezone.now(),
         body=text,
-        author=by,
+        author=permissions.person_of(by),
     )
     notify_reporter_by_email(case, text)
     return message
@@ -536,7 +536,7 @@ def case_request_send(
             question=question.strip(),
             sent_at=now,
             due_at=due,
-            sent_by=by,
+            sent_by=permissions.person_of(by),
         ),
     )
 

@@ -216,3 +216,9 @@ def requires(capability: str):
         return page
 
     return decorate
+
+
+def person_of(actor):
+    """The signed-in person behind an actor, for the columns that record who did something (None when
+    the code itself acted: the audit log names that actor)."""
+    return None if isinstance(actor, SystemActor | ReporterActor) else actor

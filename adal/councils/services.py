@@ -630,7 +630,7 @@ def proposal_create(
                 text=text,
                 state=Proposal.State.DRAFT,
                 created_at=timezone.now(),
-                created_by=by,
+                created_by=permissions.person_of(by),
             )
         )
         proposal.meetings.set(meetings)
@@ -777,7 +777,7 @@ def news_post(*, council: Council, title: str, body: str, meeting: Meeting | Non
                 body=body,
                 meeting=meeting,
                 published_at=timezone.now(),
-                created_by=by,
+                created_by=permissions.person_of(by),
             )
         )
         audit_record(

@@ -134,7 +134,7 @@ def import_stage(
             file_name=file_name[:255],
             sha256=hashlib.sha256(content).hexdigest(),
             content=content,
-            created_by=by,
+            created_by=permissions.person_of(by),
             summary=summary_of(index, figures),
         )
         audit_record(

@@ -387,7 +387,7 @@ def microdata_import_start(*, wave: Wave, upload, by, enqueue: bool = True) -> M
         size=upload.size,
         sha256=digest.hexdigest(),
         format=fmt,
-        created_by=by,
+        created_by=permissions.person_of(by),
     )
     audit_record(
         action="survey.import_queued",

@@ -92,7 +92,7 @@ def primary_create(
             voting_starts=voting_starts,
             voting_ends=voting_ends,
             created_at=timezone.now(),
-            created_by=by,
+            created_by=permissions.person_of(by),
         )
         audit_record(
             action="primary.created",
@@ -224,7 +224,7 @@ def nomination_create(*, primary: Primary, candidate: PartyMember, nominator: Me
             candidate=candidate,
             nominated_by=nominator,
             nominated_at=timezone.now(),
-            recorded_by=by,
+            recorded_by=permissions.person_of(by),
         )
         audit_record(
             action="primary.nominated",
