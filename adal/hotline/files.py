@@ -1,11 +1,9 @@
-"""Evidence files: the type is read from the content (never the name), the size is capped, and
-the file is stored AES-GCM-encrypted under a random name outside any served directory."""
+"""What a reporter may send as evidence: the type is read from the content (never the name), the size
+is capped, and metadata is removed. The encrypted store itself is adal.core.files."""
 
 import io
 import os
-import secrets
 from dataclasses import dataclass
-from pathlib import Path
 
 import filetype
 from django.conf import settings
@@ -13,8 +11,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
-
-from adal.core import crypto
 
 # Content types a reporter may send as evidence: documents, pictures, audio and video.
 ALLOWED_TYPES = {
@@ -42,12 +38,6 @@ class CheckedFile:
     name: str
     content_type: str
     data: bytes
-
-
-def files_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "attachments"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def check_file(*, name: str, data: bytes) -> CheckedFile:
@@ -94,21 +84,3 @@ def _without_metadata(data: bytes, fmt: str, name: str) -> bytes:
         raise ValidationError(
             _('The picture "%(name)s" is damaged and cannot be read.') % {"name": name}, code="file_damaged"
         ) from e
-
-
-def store_encrypted(data: bytes) -> str:
-    """Write the encrypted file and return its random stored name."""
-    stored_name = secrets.token_hex(32)
-    path = files_dir() / stored_name
-    with open(path, "xb") as f:
-        f.write(crypto.encrypt(data, aad=stored_name.encode()))
-    return stored_name
-
-
-def read_decrypted(stored_name: str) -> bytes:
-    return crypto.decrypt((files_dir() / stored_name).read_bytes(), aad=stored_name.encode())
-
-
-def remove_stored(stored_names: list[str]) -> None:
-    for name in stored_names:
-        (files_dir() / name).unlink(missing_ok=True)
