@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "adal.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "adal.core.middleware.RequestSizeLimitMiddleware",  # before anything reads the body (CSRF does)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -206,6 +207,14 @@ ADAL_ATTACHMENT_MAX_BYTES = envint("ADAL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024
 ADAL_ATTACHMENT_MAX_COUNT = envint("ADAL_ATTACHMENT_MAX_COUNT", 5)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A request larger than every file allowed plus the form is refused (413) before its body is read.
+ADAL_REQUEST_MAX_BYTES = envint(
+    "ADAL_REQUEST_MAX_BYTES", ADAL_ATTACHMENT_MAX_COUNT * ADAL_ATTACHMENT_MAX_BYTES + 1024 * 1024
+)
+# Uploads go to temporary files as they arrive (deleted after the request), never whole into memory.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+# Pictures are refused above this many pixels before they are decoded (50 million: 8160 × 6120).
+ADAL_IMAGE_MAX_PIXELS = envint("ADAL_IMAGE_MAX_PIXELS", 50_000_000)
 
 # Receipts: argon2id with a server-wide salt (the pepper), tuned so that it dominates intake time.
 ADAL_RECEIPT_HASH_TIME_COST = envint("ADAL_RECEIPT_HASH_TIME_COST", 3)
