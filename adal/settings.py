@@ -158,6 +158,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# State every worker must share (receipt throttle, revoked inbox sessions): "cache" is Redis, so it is
+# chosen only with REDIS_URL; "database" is a small table. Never the per-process memory cache.
+ADAL_SHARED_STATE = os.getenv("ADAL_SHARED_STATE") or ("cache" if REDIS_URL else "database")
+if ADAL_SHARED_STATE not in ("cache", "database") or (ADAL_SHARED_STATE == "cache" and not REDIS_URL):
+    raise ImproperlyConfigured('ADAL_SHARED_STATE is "database", or "cache" with REDIS_URL set.')
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -30,7 +30,7 @@ from adal.hotline.services import (
 from adal.hotline.services import (
     UploadedFile as Upload,
 )
-from adal.hotline.throttle import Verdict, throttle_check, throttle_failure, throttle_success
+from adal.hotline.throttle import Verdict, throttle_check, throttle_failure
 
 router = Router(tags=["reports"])
 
@@ -67,7 +67,6 @@ class ReceiptAuth(APIKeyHeader):
         if report is None:
             throttle_failure(address)
             return None
-        throttle_success(address)
         request.receipt = receipt
         return report
 
