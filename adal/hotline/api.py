@@ -235,7 +235,7 @@ def create_report(request, payload: ReportIn = Body(..., example=EXAMPLE_REPORT)
 
 @router.post(
     "/attachments",
-    response={201: list[FileOut], 401: Error, 422: Error, 429: Error},
+    response={201: list[FileOut], 401: Error, 413: Error, 422: Error, 429: Error},
     auth=ReceiptAuth(),
     summary="Add evidence files to a report",
     description=(

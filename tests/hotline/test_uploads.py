@@ -255,3 +255,8 @@ def test_the_api_stores_a_pdf_without_its_metadata(client, db):
     assert response.status_code == 201, response.content
     with pikepdf.open(io.BytesIO(read_decrypted(Attachment.objects.get().stored_name))) as pdf:
         assert "/Author" not in pdf.docinfo and "/Metadata" not in pdf.Root
+
+
+def test_the_schema_documents_413_for_uploads(client, db):
+    responses = client.get("/api/openapi.json").json()["paths"][API + "/attachments"]["post"]["responses"]
+    assert {"413", "422"} <= set(responses)
