@@ -260,3 +260,11 @@ def test_the_api_stores_a_pdf_without_its_metadata(client, db):
 def test_the_schema_documents_413_for_uploads(client, db):
     responses = client.get("/api/openapi.json").json()["paths"][API + "/attachments"]["post"]["responses"]
     assert {"413", "422"} <= set(responses)
+
+
+def test_a_view_that_takes_larger_files_keeps_its_own_limit(client, db, settings):
+    """The survey's microdata upload takes files far larger than a reporter's evidence."""
+    settings.ADAL_REQUEST_MAX_BYTES = 4096
+    data = SimpleUploadedFile("wave.csv", b"a,b\n" + b"1,2\n" * 4096)
+    response = client.post(reverse("survey:staff_upload", args=[1]), {"file": data})
+    assert response.status_code != 413  # refused for the missing sign-in instead
