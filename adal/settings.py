@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "adal.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "adal.core.middleware.RequestSizeLimitMiddleware",  # before anything reads the body (CSRF does)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -174,6 +175,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# State every worker must share (receipt throttle, revoked inbox sessions): "cache" is Redis, so it is
+# chosen only with REDIS_URL; "database" is a small table. Never the per-process memory cache.
+ADAL_SHARED_STATE = os.getenv("ADAL_SHARED_STATE") or ("cache" if REDIS_URL else "database")
+if ADAL_SHARED_STATE not in ("cache", "database") or (ADAL_SHARED_STATE == "cache" and not REDIS_URL):
+    raise ImproperlyConfigured('ADAL_SHARED_STATE is "database", or "cache" with REDIS_URL set.')
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -230,6 +236,14 @@ ADAL_ATTACHMENT_MAX_BYTES = envint("ADAL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024
 ADAL_ATTACHMENT_MAX_COUNT = envint("ADAL_ATTACHMENT_MAX_COUNT", 5)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A request larger than every file allowed plus the form is refused (413) before its body is read.
+ADAL_REQUEST_MAX_BYTES = envint(
+    "ADAL_REQUEST_MAX_BYTES", ADAL_ATTACHMENT_MAX_COUNT * ADAL_ATTACHMENT_MAX_BYTES + 1024 * 1024
+)
+# Uploads go to temporary files as they arrive (deleted after the request), never whole into memory.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+# Pictures are refused above this many pixels before they are decoded (50 million: 8160 × 6120).
+ADAL_IMAGE_MAX_PIXELS = envint("ADAL_IMAGE_MAX_PIXELS", 50_000_000)
 
 # Receipts: argon2id with a server-wide salt (the pepper), tuned so that it dominates intake time.
 ADAL_RECEIPT_HASH_TIME_COST = envint("ADAL_RECEIPT_HASH_TIME_COST", 3)

@@ -14,9 +14,9 @@ from adal.cases import services as s
 from adal.cases.models import OPEN_STATES, Case, State, StateBodyRequest
 from adal.cases.selectors import QueueFilters, case_for, queue_counts, queue_page
 from adal.core.audit import audit_record
+from adal.core.files import read_decrypted
 from adal.core.permissions import requires
 from adal.councils.services import may_put_on_agenda
-from adal.hotline.files import read_decrypted
 from adal.hotline.models import Attachment
 
 

@@ -210,3 +210,16 @@ class LoginThrottle(models.Model):
 
     def __str__(self):
         return f"{self.failures} failures until {self.window_ends:%Y-%m-%d %H:%M}"
+
+
+class SharedState(models.Model):
+    """Short-lived counters and marks that every worker must see alike, kept here when there is no
+    Redis (see adal.core.shared). Rows carry no address or report: only keyed names, and go at expiry."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    last_at = models.FloatField(default=0)  # Unix time of the last increment
+    expires_at = models.FloatField(db_index=True)  # Unix time
+
+    def __str__(self):
+        return self.name

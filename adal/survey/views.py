@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from adal.core.middleware import request_max_bytes
 from adal.core.permissions import requires
 from adal.survey import forms as f
 from adal.survey import services as s
@@ -99,6 +100,7 @@ def staff_wave(request, pk: int, upload_form=None, status: int = 200):
     return render(request, "survey/staff/wave.html", context, status=status)
 
 
+@request_max_bytes(lambda: s._max_upload_bytes() + 2**20)  # microdata files are far larger than evidence
 @requires("survey.manage")
 @require_POST
 def staff_upload(request, pk: int):
