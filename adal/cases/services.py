@@ -32,6 +32,7 @@ from adal.cases.models import (
 from adal.cases.notifications import notify_case_staff, notify_reporter_by_email
 from adal.core.audit import audit_record
 from adal.core.models import Role, Territory, Unit, User
+from adal.core.permissions import Refused
 from adal.core.workdays import calendar
 from adal.hotline.models import Category, Channel, Message, Report
 
@@ -42,7 +43,7 @@ REPORTER = "reporter"
 SYSTEM = "system"
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Refused):
     pass
 
 
@@ -247,6 +248,15 @@ def _event(case, by, kind, *, from_state="", to_state="", data=None, note=None, 
         target=case,
         data={"from": from_state, "to": to_state, **(data or {})},
     )
+
+
+def case_timeline_record(
+    *, case: Case, by: User | None, kind: str, data: dict | None = None, note: str | None = None
+) -> None:
+    """Another app's step in a case's life (e.g. a council put it on its agenda, or decided on it), on
+    the case's timeline and in the audit log as ``case.<kind>``; the case itself does not change. Runs
+    in the caller's transaction."""
+    _event(case, by, kind, data=data, note=note)
 
 
 def _clock_changes(case: Case, to_state: str, now: dt.datetime, changes: dict) -> dict:

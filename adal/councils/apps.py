@@ -10,6 +10,16 @@ class CouncilsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_install_topics, sender=self)
+        _rule_on_putting_cases_on_agendas()
+
+
+def _rule_on_putting_cases_on_agendas():
+    # The case page asks may(user, "council.put_case_on_agenda", case); who may is the councils' rule,
+    # and the cases sit below the councils, so the rule is registered from here.
+    from adal.core.permissions import object_rule
+    from adal.councils.services import may_put_on_agenda
+
+    object_rule("council.put_case_on_agenda")(may_put_on_agenda)
 
 
 def _install_topics(sender, using="default", **kwargs):

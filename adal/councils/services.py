@@ -21,7 +21,13 @@ from django.utils.translation import ngettext
 
 from adal.cases.clocks import local_date
 from adal.cases.models import Case
-from adal.cases.services import OFFICER_ROLES, TransitionRefused, _event, effective_role, in_scope
+from adal.cases.services import (
+    OFFICER_ROLES,
+    TransitionRefused,
+    case_timeline_record,
+    effective_role,
+    in_scope,
+)
 from adal.core.audit import audit_record
 from adal.core.models import Role, Territory, Unit, User
 from adal.councils.models import (
@@ -386,10 +392,10 @@ def _link_case(item: AgendaItem, case: Case, by: User | None) -> None:
         )
     item.cases.add(case)
     meeting, council = item.meeting, item.meeting.council
-    _event(
-        case,
-        by,
-        "council_agenda",
+    case_timeline_record(
+        case=case,
+        by=by,
+        kind="council_agenda",
         data={"council": council.pk, "meeting": meeting.pk, "item": item.pk},
         note=f"{council.name}, {_day(local_date(meeting.planned_at))}: {item.title}",
     )
@@ -537,10 +543,10 @@ def meeting_record_held(
         for pk, text in decided.items():
             AgendaItem.objects.filter(pk=pk).update(decision=text)
             for case in items[pk].cases.all():
-                _event(
-                    case,
-                    by,
-                    "council_decision",
+                case_timeline_record(
+                    case=case,
+                    by=by,
+                    kind="council_decision",
                     data={"council": council.pk, "meeting": meeting.pk, "item": pk},
                     note=f"{council.name}, {_day(held_on)}: {text}",
                 )
