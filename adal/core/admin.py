@@ -155,9 +155,10 @@ class UnitForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if "parent" in data:
+        adding = self.instance.pk is None
+        if "parent" in data and (adding or "parent" in self.changed_data):
             # A unit without a parent would be a second root, whose staff reach the cases at reception.
-            unit_parent_check(unit=self.instance if self.instance.pk else None, parent=data["parent"])
+            unit_parent_check(unit=None if adding else self.instance, parent=data["parent"])
         return data
 
 

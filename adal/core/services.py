@@ -192,7 +192,14 @@ def staff_update(*, user: User, by: User | SystemActor, **changes) -> User:
         for name, value in changes.items():
             setattr(user, name, value)
         user.save(update_fields=sorted(changes))
-        audit_record(action="staff.updated", actor=by, target=user, data=_audited(changes))
+        # What changed, and the values that decide what the account may see; not the person's details.
+        decisive = {name: value for name, value in changes.items() if name in ("role", "unit", "is_active")}
+        audit_record(
+            action="staff.updated",
+            actor=by,
+            target=user,
+            data={"fields": sorted(changes), **_audited(decisive)},
+        )
     return user
 
 
