@@ -121,7 +121,7 @@ class ServiceModelAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
 
-# Groups and Django's model permissions play no part: who may do what is adal.core.permissions.
+# Groups would be a write path outside the services, and who may do what is adal.core.permissions.
 admin.site.unregister(Group)
 
 
