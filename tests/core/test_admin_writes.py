@@ -356,3 +356,17 @@ def test_a_unit_that_history_refers_to_is_not_deleted(units, root, case_in):
     unit_delete(unit=leaf, by=root)
     assert not Unit.objects.filter(pk=leaf_pk).exists()
     assert AuditEvent.objects.filter(action="unit.deleted", target_id=str(leaf_pk)).exists()
+
+
+def test_the_capability_table_decides_who_uses_the_admins_that_write(client, units):
+    administrator = make_staff("administrator", Role.ADMINISTRATOR, units["centre"])[0]
+    operator = make_staff("operator", Role.OPERATOR, units["centre"])[0]
+    pages = ["admin:core_unit_changelist", "admin:core_user_changelist", "admin:cases_routingrule_changelist"]
+    client.force_login(operator)
+    assert [client.get(reverse(page)).status_code for page in pages] == [403, 403, 403]
+    client.force_login(administrator)
+    assert [client.get(reverse(page)).status_code for page in pages] == [200, 200, 200]
+    alga = add_unit(client, units["aktobe"], "Alga")
+    assert (
+        AuditEvent.objects.get(action="unit.created", target_id=str(alga.pk)).actor_label == "administrator"
+    )
