@@ -4,15 +4,18 @@ import math
 import pyotp
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError, Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from adal.core.audit import audit_record
 from adal.core.loginthrottle import address_failed, address_wait_seconds
-from adal.core.models import Territory, Unit, User
+from adal.core.models import Territory, Unit, User, WorkdayException
+from adal.core.permissions import SYSTEM, Refused, SystemActor, require
 
 
 class LoginRefused(Exception):
@@ -27,35 +30,139 @@ def unit_create(
     level: str,
     parent: Unit | None = None,
     territory: Territory | None = None,
-    by: User | None = None,
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
+    new_root: bool = False,
+    by: User | SystemActor = SYSTEM,
 ) -> Unit:
+    """A unit under ``parent``; a unit without one starts a second tree only when ``new_root`` says so,
+    since a root's staff reach the cases waiting at reception."""
+    require(by, "unit.manage")
+    unit_parent_check(unit=None, parent=parent, new_root=new_root)
     with transaction.atomic():
         unit = Unit.objects.create(
-            name_ru=name_ru, name_kk=name_kk, name_en=name_en, level=level, parent=parent, territory=territory
+            name_ru=name_ru,
+            name_kk=name_kk,
+            name_en=name_en,
+            level=level,
+            parent=parent,
+            territory=territory,
+            valid_from=valid_from,
+            valid_to=valid_to,
         )
+        # The path holds the unit's own key, so it is written once the row has one.
         unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
         unit.save(update_fields=["path"])
         audit_record(
             action="unit.created",
             actor=by,
             target=unit,
-            data={"level": level, "parent": parent and parent.pk},
+            data={"level": level, "parent": parent and parent.pk, "new_root": new_root},
         )
     return unit
+
+
+def unit_parent_check(*, unit: Unit | None, parent: Unit | None, new_root: bool = False) -> None:
+    """Raise ``ValidationError`` on ``parent`` unless ``unit`` (None for a new one) may hang there."""
+    if parent is None:
+        if not new_root and Unit.objects.exclude(pk=unit and unit.pk).filter(parent=None).exists():
+            raise ValidationError(
+                {"parent": _("Choose the unit above: the organisation already has its top unit.")}
+            )
+    elif unit is not None and unit.path and parent.path.startswith(unit.path):
+        raise ValidationError({"parent": _("A unit cannot be moved under itself or a unit below it.")})
+
+
+UNIT_FIELDS = frozenset({"name_ru", "name_kk", "name_en", "territory", "valid_from", "valid_to"})
+
+
+def unit_update(*, unit: Unit, by: User | SystemActor, **changes) -> Unit:
+    """Names, territory and validity; the place in the tree changes only by ``unit_move``."""
+    require(by, "unit.manage")
+    unknown = set(changes) - UNIT_FIELDS
+    if unknown:
+        raise TypeError(f"unit_update() cannot change {sorted(unknown)}")
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(unit, name, value)
+        unit.save(update_fields=sorted(changes))
+        audit_record(action="unit.updated", actor=by, target=unit, data=_audited(changes))
+    return unit
+
+
+def unit_move(*, unit: Unit, parent: Unit, by: User | SystemActor) -> Unit:
+    """Hang ``unit`` and everything below it under ``parent``: the subtree's paths are rewritten in one
+    statement, so no reader ever sees part of the subtree moved."""
+    require(by, "unit.manage")
+    with transaction.atomic():
+        # Locked and read afresh: a move of an ancestor of either, committed meanwhile, changed its path.
+        locked = {u.pk: u for u in Unit.objects.select_for_update().filter(pk__in=[unit.pk, parent.pk])}
+        moving, parent = locked[unit.pk], locked[parent.pk]
+        unit_parent_check(unit=moving, parent=parent)
+        old, new = moving.path, f"{parent.path}{moving.pk}/"
+        Unit.objects.filter(pk=moving.pk).update(parent=parent)
+        Unit.objects.filter(path__startswith=old).update(
+            path=Concat(Value(new), Substr("path", len(old) + 1))
+        )
+        audit_record(
+            action="unit.moved",
+            actor=by,
+            target=moving,
+            data={"from": moving.parent_id, "to": parent.pk, "path": [old, new]},
+        )
+    unit.parent, unit.path = parent, new
+    return unit
+
+
+def unit_delete(*, unit: Unit, by: User | SystemActor) -> None:
+    """Only a unit nothing refers to: its cases, staff, rules and units below keep their history."""
+    require(by, "unit.manage")
+    audited_delete(unit, by=by, action="unit.deleted", data={"path": unit.path})
+
+
+def audited_save(obj, *, by, action: str, data: dict | None = None):
+    """Validate and save a row of reference data with its audit entry ``<action>_created`` or
+    ``<action>_changed``; the caller has checked the actor's capability."""
+    adding = obj._state.adding
+    obj.full_clean()
+    with transaction.atomic():
+        obj.save()
+        audit_record(action=f"{action}_{'created' if adding else 'changed'}", actor=by, target=obj, data=data)
+    return obj
+
+
+def audited_delete(obj, *, by, action: str, data: dict | None = None) -> None:
+    """Delete ``obj`` with its audit entry, or refuse when history still refers to it (PROTECT)."""
+    try:
+        with transaction.atomic():
+            audit_record(action=action, actor=by, target=obj, data=data)
+            obj.delete()
+    except ProtectedError as error:
+        raise Refused(
+            _("“%(name)s” cannot be deleted: other records refer to it (%(count)d).")
+            % {"name": obj, "count": len(error.protected_objects)}
+        ) from error
+
+
+def _audited(changes: dict) -> dict:
+    """Changed values as the audit log keeps them: related rows by key."""
+    return {name: getattr(value, "pk", value) for name, value in changes.items()}
 
 
 def staff_create(
     *,
     username: str,
-    password: str,
+    password: str | None,
     role: str,
     unit: Unit | None,
     email: str = "",
     first_name: str = "",
     last_name: str = "",
-    by: User | None = None,
+    by: User | SystemActor = SYSTEM,
     is_superuser: bool = False,
 ) -> User:
+    """A staff account; ``password=None`` makes one that cannot sign in with a password."""
+    require(by, "staff.manage")
     with transaction.atomic():
         user = User.objects.create(
             username=username,
@@ -74,6 +181,52 @@ def staff_create(
     return user
 
 
+STAFF_FIELDS = frozenset({"role", "unit", "first_name", "last_name", "email", "is_active"})
+
+
+def staff_update(*, user: User, by: User | SystemActor, **changes) -> User:
+    """Role, unit, names, e-mail and whether the account may sign in."""
+    require(by, "staff.manage")
+    unknown = set(changes) - STAFF_FIELDS
+    if unknown:
+        raise TypeError(f"staff_update() cannot change {sorted(unknown)}")
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(user, name, value)
+        user.save(update_fields=sorted(changes))
+        # What changed, and the values that decide what the account may see; not the person's details.
+        decisive = {name: value for name, value in changes.items() if name in ("role", "unit", "is_active")}
+        audit_record(
+            action="staff.updated",
+            actor=by,
+            target=user,
+            data={"fields": sorted(changes), **_audited(decisive)},
+        )
+    return user
+
+
+def staff_deactivate(*, user: User, by: User | SystemActor) -> User:
+    """The account can no longer sign in; it stays, since the audit log and the cases name it."""
+    require(by, "staff.manage")
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        audit_record(action="staff.deactivated", actor=by, target=user)
+    return user
+
+
+def staff_password_set(*, user: User, password: str | None, by: User | SystemActor) -> User:
+    """An administrator sets the password (``None``: password sign-in disabled); never logged."""
+    require(by, "staff.manage")
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_record(
+            action="staff.password_set", actor=by, target=user, data={"usable": password is not None}
+        )
+    return user
+
+
 def staff_totp_reset(*, user: User, by: User | None = None) -> str:
     """Give the account a new TOTP secret and return it (to be shown once to its holder)."""
     secret = pyotp.random_base32()
@@ -83,6 +236,19 @@ def staff_totp_reset(*, user: User, by: User | None = None) -> str:
         user.save(update_fields=["totp_secret", "totp_last_counter"])
         audit_record(action="staff.totp_reset", actor=by, target=user)
     return secret
+
+
+def workday_exception_save(*, exception: WorkdayException, by: User | SystemActor) -> WorkdayException:
+    """Add or change a day off or a working day; deadlines counted from now on follow it."""
+    require(by, "calendar.manage")
+    data = {"date": exception.date, "kind": exception.kind, "note": exception.note}
+    return audited_save(exception, by=by, action="calendar.exception", data=data)
+
+
+def workday_exception_delete(*, exception: WorkdayException, by: User | SystemActor) -> None:
+    require(by, "calendar.manage")
+    data = {"date": exception.date, "kind": exception.kind}
+    audited_delete(exception, by=by, action="calendar.exception_deleted", data=data)
 
 
 def totp_provisioning_uri(user: User) -> str:

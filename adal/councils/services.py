@@ -25,6 +25,7 @@ from adal.cases.services import TransitionRefused, case_timeline_record, in_scop
 from adal.core import permissions
 from adal.core.audit import audit_record
 from adal.core.models import Role, Territory, Unit, User
+from adal.core.permissions import SystemActor, require
 from adal.councils.models import (
     PROPOSAL_OUTCOMES,
     RESERVED_SLUGS,
@@ -218,6 +219,45 @@ def person_create(
             action="council.person_created", actor=by, target=person, data={"user": user and user.pk}
         )
     return person
+
+
+PERSON_FIELDS = frozenset({"full_name", "full_name_latin", "user", "links"})
+
+
+def person_update(*, person: Person, by: User | SystemActor, **changes) -> Person:
+    """A person's names, staff account and public profiles."""
+    require(by, "council.manage")
+    unknown = set(changes) - PERSON_FIELDS
+    if unknown:
+        raise TypeError(f"person_update() cannot change {sorted(unknown)}")
+    if "links" in changes:
+        changes["links"] = _valid_urls(changes["links"])
+    for name, value in changes.items():
+        setattr(person, name, value.strip() if isinstance(value, str) else value)
+    with transaction.atomic():
+        _saved(person)
+        audit_record(
+            action="council.person_updated",
+            actor=by,
+            target=person,
+            data={"fields": sorted(changes), "user": person.user_id},
+        )
+    return person
+
+
+def topic_save(*, topic: Topic, by: User | SystemActor) -> Topic:
+    """Add or change an agenda topic: its code, names, hotline category and place in the list."""
+    require(by, "council.manage")
+    adding = topic.pk is None
+    with transaction.atomic():
+        _saved(topic)
+        audit_record(
+            action="council.topic_added" if adding else "council.topic_changed",
+            actor=by,
+            target=topic,
+            data={"code": topic.code, "category": topic.category, "order": topic.order},
+        )
+    return topic
 
 
 # ---------------------------------------------------------------- membership

@@ -82,7 +82,9 @@ def test_the_centre_sees_every_case_until_a_second_tree_appears(org, aktobe_case
     centre_head = User.objects.select_related("unit").get(pk=org["centre_head"].pk)
     assert set(cases_visible_to(centre_head)) >= {aktobe_case, at_reception}
 
-    other_root = unit_create(name_ru="Другой", name_kk="Басқа", name_en="Other", level=Unit.Level.CENTRE)
+    other_root = unit_create(
+        name_ru="Другой", name_kk="Басқа", name_en="Other", level=Unit.Level.CENTRE, new_root=True
+    )
     other_head, _ = make_staff("other-head", Role.UNIT_HEAD, other_root)
     centre_head = User.objects.select_related("unit").get(pk=org["centre_head"].pk)
     assert set(cases_visible_to(centre_head)) >= {aktobe_case, at_reception}
