@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from adal.core.models import Role, Unit
+from adal.core.permissions import SYSTEM
 from adal.core.services import staff_create, staff_totp_reset, unit_create
 from adal.hotline.services import ReportDraft
 
@@ -36,7 +37,9 @@ def _isolated(settings, tmp_path):
 
 @pytest.fixture
 def units(db):
-    centre = unit_create(name_ru="Центр", name_kk="Орталық", name_en="Centre", level=Unit.Level.CENTRE)
+    centre = unit_create(
+        name_ru="Центр", name_kk="Орталық", name_en="Centre", level=Unit.Level.CENTRE, by=SYSTEM
+    )
     from adal.core.models import Territory
 
     aktobe = unit_create(
@@ -46,6 +49,7 @@ def units(db):
         level=Unit.Level.REGION,
         parent=centre,
         territory=Territory.objects.get(kato="150000000"),
+        by=SYSTEM,
     )
     almaty = unit_create(
         name_ru="Алматы",
@@ -54,13 +58,14 @@ def units(db):
         level=Unit.Level.REGION,
         parent=centre,
         territory=Territory.objects.get(kato="750000000"),
+        by=SYSTEM,
     )
     return {"centre": centre, "aktobe": aktobe, "almaty": almaty}
 
 
 def make_staff(username: str, role: str, unit) -> tuple:
-    user = staff_create(username=username, password=PASSWORD, role=role, unit=unit)
-    secret = staff_totp_reset(user=user)
+    user = staff_create(username=username, password=PASSWORD, role=role, unit=unit, by=SYSTEM)
+    secret = staff_totp_reset(user=user, by=SYSTEM)
     user.refresh_from_db()
     return user, secret
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop, ngettext
 from adal.core.audit import audit_record
 from adal.core.loginthrottle import address_failed, address_wait_seconds
 from adal.core.models import Territory, Unit, User, WorkdayException
-from adal.core.permissions import SYSTEM, Refused, SystemActor, require
+from adal.core.permissions import Refused, SystemActor, require
 
 
 class LoginRefused(Exception):
@@ -33,7 +33,7 @@ def unit_create(
     valid_from: dt.date | None = None,
     valid_to: dt.date | None = None,
     new_root: bool = False,
-    by: User | SystemActor = SYSTEM,
+    by: User | SystemActor,
 ) -> Unit:
     """A unit under ``parent``; a unit without one starts a second tree only when ``new_root`` says so,
     since a root's staff reach the cases waiting at reception."""
@@ -158,7 +158,7 @@ def staff_create(
     email: str = "",
     first_name: str = "",
     last_name: str = "",
-    by: User | SystemActor = SYSTEM,
+    by: User | SystemActor,
     is_superuser: bool = False,
 ) -> User:
     """A staff account; ``password=None`` makes one that cannot sign in with a password."""
@@ -227,8 +227,9 @@ def staff_password_set(*, user: User, password: str | None, by: User | SystemAct
     return user
 
 
-def staff_totp_reset(*, user: User, by: User | None = None) -> str:
+def staff_totp_reset(*, user: User, by: User | SystemActor) -> str:
     """Give the account a new TOTP secret and return it (to be shown once to its holder)."""
+    require(by, "staff.manage")
     secret = pyotp.random_base32()
     with transaction.atomic():
         user.totp_secret = secret

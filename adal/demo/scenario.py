@@ -148,6 +148,7 @@ def build_units() -> dict[str, Unit]:
         name_kk="Орталық аппарат",
         name_en="Central office",
         level=Unit.Level.CENTRE,
+        by=SYSTEM,
     )
     units = {"centre": centre}
     for region in regions_current():
@@ -158,6 +159,7 @@ def build_units() -> dict[str, Unit]:
             level=Unit.Level.REGION,
             parent=centre,
             territory=region,
+            by=SYSTEM,
         )
     for parent_kato in DISTRICT_UNIT_PARENTS:
         for district in Territory.objects.filter(parent__kato=parent_kato).order_by("kato")[:3]:
@@ -168,6 +170,7 @@ def build_units() -> dict[str, Unit]:
                 level=Unit.Level.DISTRICT,
                 parent=units[parent_kato],
                 territory=district,
+                by=SYSTEM,
             )
     return units
 
@@ -192,8 +195,9 @@ def build_accounts(units: dict[str, Unit]) -> list[DemoAccount]:
             unit=units[unit_key],
             email=f"{role.value}@adal.example",
             is_superuser=role == Role.ADMINISTRATOR,
+            by=SYSTEM,
         )
-        secret = staff_totp_reset(user=user)
+        secret = staff_totp_reset(user=user, by=SYSTEM)
         accounts.append(DemoAccount(user.username, role.label, str(units[unit_key]), password, secret))
     return accounts
 
@@ -230,6 +234,7 @@ def build_unit_staff(units: dict[str, Unit], accounts_by_role: dict[str, User]) 
             role=Role.UNIT_HEAD,
             unit=unit,
             email=f"head-{key}@adal.example",
+            by=SYSTEM,
         )
         officers[unit.pk] = staff_create(
             username=f"officer-{key}",
@@ -237,6 +242,7 @@ def build_unit_staff(units: dict[str, Unit], accounts_by_role: dict[str, User]) 
             role=Role.CASE_OFFICER,
             unit=unit,
             email=f"officer-{key}@adal.example",
+            by=SYSTEM,
         )
     return {
         "heads": heads,

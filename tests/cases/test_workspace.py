@@ -14,7 +14,7 @@ from tests.conftest import PASSWORD, totp_now
 def sign_in(client, user):
     from adal.core.services import staff_totp_reset
 
-    secret = staff_totp_reset(user=user)
+    secret = staff_totp_reset(user=user, by=SYSTEM)
     client.post(
         reverse("core:login"), {"username": user.username, "password": PASSWORD, "code": totp_now(secret)}
     )

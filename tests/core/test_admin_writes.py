@@ -14,7 +14,7 @@ from adal.cases.models import Case, ChannelPolicy, ResponsePolicy, RoutingRule
 from adal.cases.services import in_scope, policy_presets_install, scope_filter
 from adal.core.admin import ServiceModelAdmin
 from adal.core.models import AuditEvent, Role, Territory, Unit, User, WorkdayException
-from adal.core.permissions import NotAllowed, Refused
+from adal.core.permissions import SYSTEM, NotAllowed, Refused
 from adal.core.services import staff_create, unit_create, unit_delete, unit_move
 from adal.hotline.services import report_submit
 from tests.conftest import PASSWORD, make_staff
@@ -25,7 +25,7 @@ EN = {"accept-language": "en"}
 @pytest.fixture
 def root(units):
     return staff_create(
-        username="root", password=PASSWORD, role=Role.ADMINISTRATOR, unit=None, is_superuser=True
+        username="root", password=PASSWORD, role=Role.ADMINISTRATOR, unit=None, is_superuser=True, by=SYSTEM
     )
 
 
@@ -131,9 +131,11 @@ def test_a_unit_and_a_head_added_in_the_admin_see_exactly_their_subtree(signed_i
 
 def test_a_unit_moved_in_the_admin_takes_everything_below_it_along(signed_in, units, case_in):
     alga = unit_create(
-        name_ru="Алга", name_kk="Алға", name_en="Alga", level="district", parent=units["aktobe"]
+        name_ru="Алга", name_kk="Алға", name_en="Alga", level="district", parent=units["aktobe"], by=SYSTEM
     )
-    village = unit_create(name_ru="Село", name_kk="Ауыл", name_en="Village", level="district", parent=alga)
+    village = unit_create(
+        name_ru="Село", name_kk="Ауыл", name_en="Village", level="district", parent=alga, by=SYSTEM
+    )
     alga_case, village_case = case_in(alga), case_in(village)
     aktobe_head, almaty_head = head_of(units["aktobe"]), head_of(units["almaty"])
     assert visible(aktobe_head) == {alga_case, village_case}
@@ -163,7 +165,7 @@ def test_a_unit_moved_in_the_admin_takes_everything_below_it_along(signed_in, un
 
 def test_a_unit_cannot_be_moved_under_itself_or_below_it(signed_in, units):
     alga = unit_create(
-        name_ru="Алга", name_kk="Алға", name_en="Alga", level="district", parent=units["aktobe"]
+        name_ru="Алга", name_kk="Алға", name_en="Alga", level="district", parent=units["aktobe"], by=SYSTEM
     )
     paths = dict(Unit.objects.values_list("pk", "path"))
     for parent in (units["aktobe"], alga):
@@ -195,8 +197,10 @@ def test_the_admin_cannot_make_a_second_root(signed_in, units):
     assert list(Unit.objects.filter(parent=None)) == [units["centre"]]
     # Only the service, asked explicitly, starts a second tree.
     with pytest.raises(ValidationError):
-        unit_create(name_ru="Другой", name_kk="Басқа", name_en="Other", level="centre")
-    other = unit_create(name_ru="Другой", name_kk="Басқа", name_en="Other", level="centre", new_root=True)
+        unit_create(name_ru="Другой", name_kk="Басқа", name_en="Other", level="centre", by=SYSTEM)
+    other = unit_create(
+        name_ru="Другой", name_kk="Басқа", name_en="Other", level="centre", new_root=True, by=SYSTEM
+    )
     assert other.path == f"/{other.pk}/"
     # ... whose names the admin then changes like any other's.
     response = signed_in.post(
@@ -331,7 +335,7 @@ def test_every_admin_writes_through_services_and_others_only_list(rf, root):
 def test_the_services_refuse_staff_without_the_capability_and_require_an_actor(units, case_in):
     operator = make_staff("operator", Role.OPERATOR, units["centre"])[0]
     alga = unit_create(
-        name_ru="Алга", name_kk="Алға", name_en="Alga", level="district", parent=units["aktobe"]
+        name_ru="Алга", name_kk="Алға", name_en="Alga", level="district", parent=units["aktobe"], by=SYSTEM
     )
     with pytest.raises(NotAllowed):
         unit_create(name_ru="Х", name_kk="Х", name_en="X", level="district", parent=alga, by=operator)
@@ -350,7 +354,7 @@ def test_a_unit_that_history_refers_to_is_not_deleted(units, root, case_in):
     assert Unit.objects.filter(pk=units["almaty"].pk).exists()
     assert not AuditEvent.objects.filter(action="unit.deleted").exists()
     leaf = unit_create(
-        name_ru="Лист", name_kk="Жапырақ", name_en="Leaf", level="district", parent=units["aktobe"]
+        name_ru="Лист", name_kk="Жапырақ", name_en="Leaf", level="district", parent=units["aktobe"], by=SYSTEM
     )
     leaf_pk = leaf.pk
     unit_delete(unit=leaf, by=root)

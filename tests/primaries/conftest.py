@@ -49,6 +49,7 @@ def org(units):
         level=Unit.Level.DISTRICT,
         parent=units["aktobe"],
         territory=territory(ALGA),
+        by=SYSTEM,
     )
     admin = make_staff("admin", Role.ADMINISTRATOR, units["centre"])[0]
 
