@@ -279,7 +279,7 @@ def _tell_reporter(case: Case, text: str, by: User | None = None) -> Message:
         body=text,
         author=by,
     )
-    notify_reporter_by_email(case, text)
+    notify_reporter_by_email(message)
     return message
 
 
