@@ -118,7 +118,11 @@ def staff_digest_email(*, user: int, news: str, cases: list[int]) -> Email | Non
 
 def reporter_email(*, message: int) -> Email | None:
     """Our message to the reporter, from the inbox where it is kept, to the address the reporter gave."""
-    found = Message.objects.select_related("report").filter(pk=message).first()
+    found = (
+        Message.objects.select_related("report")
+        .filter(pk=message, direction=Message.Direction.TO_REPORTER)
+        .first()
+    )
     address = ((found.report.identity or {}).get("email") if found else None) or ""
     if not address:
         return None  # e.g. the report's content was purged after its retention period

@@ -59,7 +59,11 @@ def send_email(*, kind: str, ids: dict) -> int:
         sent = send_mail(email.subject, email.body, None, email.to)
     except Exception as e:
         raise EmailNotSent(f"{type(e).__module__}.{type(e).__qualname__}") from None
-    logger.info("E-mail %s sent (%s).", kind, ", ".join(f"{k}={v}" for k, v in sorted(ids.items())))
+    logger.info(
+        "E-mail %s handed to the mail backend (%s).",
+        kind,
+        ", ".join(f"{k}={v}" for k, v in sorted(ids.items())),
+    )
     return sent
 
 
