@@ -17,6 +17,7 @@ PASSWORD = "correct horse battery staple"
 def _isolated(settings, tmp_path):
     """Every test gets its own file store, known keys, a cheap receipt hash and an empty cache."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ADAL_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.log"
     settings.ADAL_ENCRYPTION_KEYS = TEST_KEYS
     settings.ADAL_CURRENT_KEY = "t1"
     # The real cost is benchmarked in bench/intake.py; tests only need the same function.

@@ -13,6 +13,16 @@ class CasesConfig(AppConfig):
 
         post_migrate.connect(_install_presets, sender=self)
         register_emails()
+        _register_object_rules()
+
+
+def _register_object_rules():
+    """Whatever a capability lets one do to a case, one does only to the cases of one's own scope."""
+    from adal.cases.services import CASE_CAPABILITIES, in_scope
+    from adal.core.permissions import object_rule
+
+    for capability in CASE_CAPABILITIES:
+        object_rule(capability)(in_scope)
 
 
 def _install_presets(sender, using="default", **kwargs):

@@ -13,7 +13,7 @@ def sweep_deadlines() -> dict:
     from adal.core.housekeeping import run_housekeeping
     from adal.core.permissions import WORKER
 
-    report = deadlines_sweep(now=timezone.now())
+    report = deadlines_sweep(now=timezone.now(), by=WORKER)
     schedule_sweep()  # first: whatever fails below, the sweeps go on
     # The worker's one periodic job also runs every app's housekeeping: no request waits for it.
     report["housekeeping"] = run_housekeeping(by=WORKER)

@@ -1,11 +1,14 @@
 """The worker's housekeeping: small jobs that each app registers in its ``AppConfig.ready`` and that the
 worker's periodic job runs one after another, acting as ``adal.core.permissions.WORKER``.
 
-    housekeeping.register("survey.imports_abandoned", fn)   # fn(*, by) -> a small JSON-able result
+    housekeeping.register("survey.imports_abandoned", fn)   # fn(*, by) -> a small result
+
+The results are kept with the periodic task's row, as JSON: what JSON cannot hold is kept as its text.
 
 A job that fails is logged and the others still run: one app's trouble must not stop another's upkeep.
 """
 
+import json
 import logging
 from collections.abc import Callable
 
@@ -34,7 +37,7 @@ def run_housekeeping(*, by) -> dict[str, object]:
             # Its own transaction (a savepoint inside one): a job that fails half-way leaves nothing
             # half-done, and the connection stays usable for the next job.
             with transaction.atomic():
-                results[name] = job(by=by)
+                results[name] = json.loads(json.dumps(job(by=by), default=str))
         except Exception:
             logger.exception("Housekeeping job %s failed; the other jobs ran.", name)
             results[name] = "failed"

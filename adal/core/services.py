@@ -1,4 +1,5 @@
 import datetime as dt
+import math
 
 import pyotp
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from adal.core.audit import audit_record
+from adal.core.loginthrottle import address_failed, address_wait_seconds
 from adal.core.models import Territory, Unit, User
 
 
@@ -87,32 +89,42 @@ def totp_provisioning_uri(user: User) -> str:
     return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username, issuer_name=settings.SITE_NAME)
 
 
-_GENERIC = gettext_noop("Wrong username, password or code.")
+# Unknown, locked and wrong all get this answer: nobody learns which usernames exist or are locked.
+_GENERIC = gettext_noop(
+    "Wrong username, password or code, or the account is locked for a while after too many failed attempts."
+)
 
 
-def staff_login_check(*, username: str, password: str, totp_code: str = "") -> User:
-    """Check a staff login with lockout and a second factor; return the user or raise LoginRefused."""
-    user = User.objects.filter(username__iexact=username.strip(), is_active=True).first()
-    if user is None:
-        make_password(password)  # spend the same time as a real check, so timing tells nothing
-        raise LoginRefused(_(_GENERIC))
+def staff_login_check(*, username: str, password: str, address: str, totp_code: str = "") -> User:
+    """Check a staff login from ``address`` (adal.core.addresses.client_address): first the address's
+    throttle, then the account's lockout and second factor; return the user or raise LoginRefused."""
     now = timezone.now()
-    if user.is_locked(now):
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+    wait = address_wait_seconds(address, now=now)
+    if wait:
+        minutes = math.ceil(wait / 60)
         raise LoginRefused(
             ngettext(
-                "Too many failed attempts: this account is locked for %(minutes)d more minute.",
-                "Too many failed attempts: this account is locked for %(minutes)d more minutes.",
+                "Too many failed sign-ins from your network. Try again in %(minutes)d minute.",
+                "Too many failed sign-ins from your network. Try again in %(minutes)d minutes.",
                 minutes,
             )
             % {"minutes": minutes}
         )
+    user = User.objects.filter(username__iexact=username.strip(), is_active=True).first()
+    if user is None or user.is_locked(now):
+        # One password hash either way, as for a wrong password, so that timing tells nothing either.
+        if user is None:
+            make_password(password)
+        else:
+            user.check_password(password)
+        address_failed(address, now=now)
+        raise LoginRefused(_(_GENERIC))
     if not user.check_password(password):
-        _login_failed(user, reason="password")
+        _login_failed(user, reason="password", address=address, now=now)
     if user.requires_second_factor:
         counter = _verified_totp_counter(user, totp_code, now)
         if counter is None:
-            _login_failed(user, reason="second_factor")
+            _login_failed(user, reason="second_factor", address=address, now=now)
     else:
         counter = user.totp_last_counter
     with transaction.atomic():
@@ -136,8 +148,9 @@ def _verified_totp_counter(user: User, code: str, now: dt.datetime) -> int | Non
     return None
 
 
-def _login_failed(user: User, *, reason: str):
+def _login_failed(user: User, *, reason: str, address: str, now: dt.datetime):
     with transaction.atomic():
+        address_failed(address, now=now)
         User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
         user.refresh_from_db(fields=["failed_logins"])
         locked = user.failed_logins >= settings.ADAL_LOGIN_MAX_FAILURES

@@ -11,6 +11,7 @@ from django.utils import timezone
 from adal.cases.models import Case, RoutingRule
 from adal.cases.sweep import deadlines_sweep
 from adal.core.models import Role, Territory, Unit, User
+from adal.core.permissions import SYSTEM
 from adal.core.selectors import regions_current
 from adal.core.services import staff_create, staff_totp_reset, unit_create
 from adal.demo.councils import build_councils
@@ -351,7 +352,7 @@ def build_history(*, staff: dict, count: int = 60, seed: int = 2026, days: int =
             )
     daily_sweeps(schedule, arrivals[0], now)
     schedule.run()
-    deadlines_sweep(now=now)
+    deadlines_sweep(now=now, by=SYSTEM)
     return receipts
 
 

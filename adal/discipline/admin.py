@@ -4,10 +4,10 @@ proceedings move only through their services and are read-only here."""
 from django import forms
 from django.contrib import admin
 
+from adal.core import permissions
 from adal.discipline.models import PartyMember, Proceeding, PublicationRule
 from adal.discipline.services import (
     MEMBER_FIELDS,
-    RECORDING_ROLES,
     member_create,
     member_update,
     publication_rule_delete,
@@ -16,7 +16,7 @@ from adal.discipline.services import (
 
 
 def _records_discipline(request) -> bool:
-    return request.user.is_superuser or request.user.role in RECORDING_ROLES
+    return permissions.may(request.user, "discipline.record")
 
 
 @admin.register(PartyMember)

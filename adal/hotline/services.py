@@ -16,9 +16,10 @@ from django.utils.translation import ngettext
 
 from adal.cases.services import case_open, reporter_message_received
 from adal.core.audit import audit_record
+from adal.core.files import remove_stored, store_encrypted
 from adal.core.iin import parse_iin
 from adal.core.models import Territory, User
-from adal.hotline.files import CheckedFile, check_file, remove_stored, store_encrypted
+from adal.hotline.files import CheckedFile, check_file
 from adal.hotline.models import (
     Attachment,
     Category,

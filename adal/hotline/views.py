@@ -2,8 +2,7 @@ import contextlib
 import re
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -12,13 +11,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from adal.cases.services import TransitionRefused, case_appeal, case_rate
-from adal.core.sealed import set_sealed_cookie, unseal
+from adal.core.permissions import requires
+from adal.core.sealed import revoke, set_sealed_cookie, unseal
 from adal.hotline.forms import AppealForm, MessageForm, RatingForm, ReceiptForm, ReportForm, StaffReportForm
 from adal.hotline.models import Report
 from adal.hotline.receipts import receipt_format, receipt_normalise
 from adal.hotline.selectors import reporter_inbox
 from adal.hotline.services import report_find_by_receipt, report_submit, reporter_message_add
-from adal.hotline.throttle import throttle_check, throttle_failure, throttle_success
+from adal.hotline.throttle import throttle_check, throttle_failure
 
 REGISTRATION_NUMBER = re.compile(r"AC-\d{4}-\d{6,9}")
 SLIP_COOKIE, INBOX_COOKIE = "adal_slip", "adal_inbox"
@@ -98,7 +98,6 @@ def inbox_login(request):
             form.add_error("receipt", _("This receipt opens no report. Check the digits and try again."))
             status = 401
         else:
-            throttle_success(address)
             response = redirect("hotline:inbox")
             set_sealed_cookie(
                 response,
@@ -179,18 +178,17 @@ def inbox_rate(request):
 
 @require_POST
 def inbox_logout(request):
+    revoke(request.COOKIES.get(INBOX_COOKIE), purpose="inbox")  # a copy of the cookie dies with it
     response = redirect("core:home")
     response.delete_cookie(INBOX_COOKIE, path="/inbox/")
     return response
 
 
-@login_required
+@requires("report.register")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def staff_report_new(request):
     """An operator registers a report that came by phone, letter or in person."""
-    if not request.user.registers_reports:
-        raise PermissionDenied
     form = StaffReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,6 +3,7 @@ and core's own job, which purges the rows of finished tasks."""
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 import pytest
 from django.db import connection
@@ -35,6 +36,15 @@ def test_each_job_runs_as_the_worker_and_its_result_is_reported(jobs, db):
     jobs.register("b", lambda *, by: "done")
     assert run_housekeeping(by=WORKER) == {"a": 3, "b": "done"}
     assert seen == [WORKER]
+
+
+def test_a_result_json_cannot_hold_is_kept_as_its_text(jobs, db):
+    @dataclass(frozen=True)
+    class Checkpoint:
+        seq: int
+
+    jobs.register("checkpoint", lambda *, by: Checkpoint(seq=7))
+    assert run_housekeeping(by=WORKER) == {"checkpoint": str(Checkpoint(seq=7))}
 
 
 def test_a_failing_job_is_logged_and_the_others_still_run(jobs, db, caplog):

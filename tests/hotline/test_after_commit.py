@@ -12,9 +12,9 @@ from django.tasks import Task
 from django.urls import reverse
 
 from adal.cases.models import Case
+from adal.core.files import files_dir, read_decrypted
 from adal.core.models import Role, User
 from adal.hotline import services
-from adal.hotline.files import files_dir, read_decrypted
 from adal.hotline.models import Attachment, Message, Report
 from adal.hotline.services import UploadedFile, report_submit, reporter_message_add
 from tests.conftest import make_staff

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone, translation
 
 from adal.core.models import Role, Territory, Unit
+from adal.core.permissions import SYSTEM
 from adal.core.services import unit_create
 from adal.councils.models import Position
 from adal.councils.primaries.models import Primary
@@ -98,6 +99,7 @@ def voter(db):
             region=territory(region),
             position="engineer",
             position_level=PositionLevel.OTHER,
+            by=SYSTEM,
         )
         return voter_account_create(
             member=member, username=f"voter-{n}", password=None, territory=territory(kato), by=None

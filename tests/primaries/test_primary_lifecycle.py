@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from adal.core.models import AuditEvent
+from adal.core.permissions import SYSTEM
 from adal.councils.primaries.models import Ballot, Nomination, Participation
 from adal.councils.primaries.selectors import electorate, results
 from adal.councils.primaries.services import (
@@ -31,8 +32,9 @@ def expel(member, on=None):
         grounds_details="Verdict",
         deciding_body="Bureau",
         opened_on=on,
+        by=SYSTEM,
     )
-    return proceeding_decide(proceeding=proceeding, sanction="expulsion", decided_on=on)
+    return proceeding_decide(proceeding=proceeding, sanction="expulsion", decided_on=on, by=SYSTEM)
 
 
 # ---------------------------------------------------------------- announcing a primary
