@@ -14,6 +14,7 @@ class CasesConfig(AppConfig):
         post_migrate.connect(_install_presets, sender=self)
         register_emails()
         _register_object_rules()
+        _handle_the_hotlines_reports()
 
 
 def _register_object_rules():
@@ -23,6 +24,23 @@ def _register_object_rules():
 
     for capability in CASE_CAPABILITIES:
         object_rule(capability)(in_scope)
+
+
+def _handle_the_hotlines_reports():
+    # The hotline sits below the cases (a case points at its report), so it cannot call them by name:
+    # every report it takes in opens a case, and its inbox shows and acts on that case, through these.
+    from adal.cases import selectors, services
+    from adal.hotline.handler import ReportHandler, connect
+
+    connect(
+        ReportHandler(
+            open_case=services.case_open,
+            message_received=services.reporter_message_received,
+            inbox=selectors.reporter_inbox,
+            appeal=services.case_appeal,
+            rate=services.case_rate,
+        )
+    )
 
 
 def _install_presets(sender, using="default", **kwargs):

@@ -250,6 +250,15 @@ def _event(case, by, kind, *, from_state="", to_state="", data=None, note=None, 
     )
 
 
+def case_timeline_record(
+    *, case: Case, by: User | None, kind: str, data: dict | None = None, note: str | None = None
+) -> None:
+    """Another app's step in a case's life (e.g. a council put it on its agenda, or decided on it), on
+    the case's timeline and in the audit log as ``case.<kind>``; the case itself does not change. Runs
+    in the caller's transaction."""
+    _event(case, by, kind, data=data, note=note)
+
+
 def _clock_changes(case: Case, to_state: str, now: dt.datetime, changes: dict) -> dict:
     """The deadline that applies in the new state, with its reminder and escalation moments."""
     clock = Clock.of(case.policy, calendar())

@@ -15,8 +15,7 @@ from adal.cases.models import OPEN_STATES, Case, State, StateBodyRequest
 from adal.cases.selectors import QueueFilters, case_for, queue_counts, queue_page
 from adal.core.audit import audit_record
 from adal.core.files import read_decrypted
-from adal.core.permissions import requires
-from adal.councils.services import may_put_on_agenda
+from adal.core.permissions import may, requires
 from adal.hotline.models import Attachment
 
 
@@ -174,7 +173,7 @@ def _render_case(request, case, *, failed=None, status=200):
         "measures": case.measures.all(),
         "links": case.links.select_related("other__report"),
         "actions": actions,
-        "may_put_on_agenda": may_put_on_agenda(request.user, case),
+        "may_put_on_agenda": may(request.user, "council.put_case_on_agenda", case),
         "labels": {name: s.RULES[name].label for name in s.RULES},
     }
     return render(request, "cases/case.html", context, status=status)

@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 
 from adal.cases.clocks import local_date
 from adal.cases.models import Case
-from adal.cases.services import TransitionRefused, _event, in_scope, own_or_head
+from adal.cases.services import TransitionRefused, case_timeline_record, in_scope, own_or_head
 from adal.core import permissions
 from adal.core.audit import audit_record
 from adal.core.models import Role, Territory, Unit, User
@@ -387,10 +387,10 @@ def _link_case(item: AgendaItem, case: Case, by) -> None:
         )
     item.cases.add(case)
     meeting, council = item.meeting, item.meeting.council
-    _event(
-        case,
-        by,
-        "council_agenda",
+    case_timeline_record(
+        case=case,
+        by=by,
+        kind="council_agenda",
         data={"council": council.pk, "meeting": meeting.pk, "item": item.pk},
         note=f"{council.name}, {_day(local_date(meeting.planned_at))}: {item.title}",
     )
@@ -538,10 +538,10 @@ def meeting_record_held(
         for pk, text in decided.items():
             AgendaItem.objects.filter(pk=pk).update(decision=text)
             for case in items[pk].cases.all():
-                _event(
-                    case,
-                    by,
-                    "council_decision",
+                case_timeline_record(
+                    case=case,
+                    by=by,
+                    kind="council_decision",
                     data={"council": council.pk, "meeting": meeting.pk, "item": pk},
                     note=f"{council.name}, {_day(held_on)}: {text}",
                 )

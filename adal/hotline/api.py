@@ -18,9 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from adal.core.apischemas import errors
 from adal.core.territories import DISTRICTS, current_regions
 from adal.hotline.files import read_upload
+from adal.hotline.handler import handler
 from adal.hotline.models import Category, Channel, IdentityMode
 from adal.hotline.receipts import receipt_normalise
-from adal.hotline.selectors import reporter_inbox
 from adal.hotline.services import (
     ReportDraft,
     report_find_by_receipt,
@@ -257,7 +257,7 @@ def add_files(request, files: list[UploadedFile] = File(...)):
     summary="Read the report's status, deadlines and messages",
 )
 def status(request):
-    view = reporter_inbox(request.auth)
+    view = handler().inbox(request.auth)
     return {
         "registration_number": view.report.registration_number,
         "status": view.case.state,

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from adal.cases.services import case_open, reporter_message_received
 from adal.core.audit import audit_record
 from adal.core.files import remove_stored, store_encrypted
 from adal.core.iin import parse_iin
 from adal.core.models import Territory, User
 from adal.hotline.files import CheckedFile, check_file
+from adal.hotline.handler import handler
 from adal.hotline.models import (
     Attachment,
     Category,
@@ -117,7 +117,7 @@ def report_submit(
                     report = _create_report(
                         draft, region, district, channel, registered_by, received_at, hashed
                     )
-                    case_open(report=report)
+                    handler().open_case(report=report)
                     _attach(report, None, checked, stored, received_at)
                     audit_record(
                         action="report.registered",
@@ -329,7 +329,7 @@ def reporter_message_add(
             report=report, direction=Message.Direction.FROM_REPORTER, created_at=now, body=body
         )
         _attach(report, message, checked, stored, now)
-        reporter_message_received(report=report)
+        handler().message_received(report=report)
         audit_record(
             action="report.reporter_message",
             actor_label="reporter",

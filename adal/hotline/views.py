@@ -10,13 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from adal.cases.services import TransitionRefused, case_appeal, case_rate
-from adal.core.permissions import requires
+from adal.core.permissions import Refused, requires
 from adal.core.sealed import revoke, set_sealed_cookie, unseal
 from adal.hotline.forms import AppealForm, MessageForm, RatingForm, ReceiptForm, ReportForm, StaffReportForm
+from adal.hotline.handler import handler
 from adal.hotline.models import Report
 from adal.hotline.receipts import receipt_format, receipt_normalise
-from adal.hotline.selectors import reporter_inbox
 from adal.hotline.services import report_find_by_receipt, report_submit, reporter_message_add
 from adal.hotline.throttle import throttle_check, throttle_failure
 
@@ -119,7 +118,7 @@ def _inbox_session(request) -> tuple[Report | None, str]:
 
 def _render_inbox(request, report, *, form=None, appeal_form=None, status=200):
     context = {
-        "view": reporter_inbox(report),
+        "view": handler().inbox(report),
         "form": form or MessageForm(),
         "appeal_form": appeal_form or AppealForm(),
     }
@@ -156,8 +155,8 @@ def inbox_appeal(request):
     form = AppealForm(request.POST)
     if form.is_valid():
         try:
-            case_appeal(case=report.case, reason=form.cleaned_data["reason"])
-        except TransitionRefused as e:
+            handler().appeal(case=report.case, reason=form.cleaned_data["reason"])
+        except Refused as e:
             form.add_error("reason", str(e))
         else:
             return redirect("hotline:inbox")
@@ -171,8 +170,8 @@ def inbox_rate(request):
         return redirect("hotline:inbox_login")
     form = RatingForm(request.POST)
     if form.is_valid():
-        with contextlib.suppress(TransitionRefused):  # the page shows the case as it is
-            case_rate(case=report.case, rating=form.cleaned_data["rating"])
+        with contextlib.suppress(Refused):  # the page shows the case as it is
+            handler().rate(case=report.case, rating=form.cleaned_data["rating"])
     return redirect("hotline:inbox")
 
 

@@ -17,10 +17,10 @@ from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from adal.cases.models import RoutingRule, State
+from adal.cases.selectors import PLAIN_STATUS
 from adal.core.models import Role, Territory, Unit
 from adal.core.services import unit_create
 from adal.hotline.models import Report
-from adal.hotline.selectors import PLAIN_STATUS
 from tests.browser.conftest import CHROMIUM
 from tests.browser.test_hotline_browser import (
     FORM_SUBMIT,
