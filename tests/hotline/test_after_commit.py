@@ -136,7 +136,7 @@ def test_a_message_failing_before_the_commit_saves_nothing_and_removes_its_files
     def broken(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "reporter_message_received", broken)
+    monkeypatch.setattr(services, "audit_record", broken)
     with pytest.raises(RuntimeError):
         reporter_message_add(
             report=report, receipt="0" * 16, body="Дополнение.", files=[UploadedFile("c.pdf", pdf_bytes)]
