@@ -299,6 +299,7 @@ LOGGING = {
 }
 
 MAILERS = {
-    "default": {"BACKEND": os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
+    # Without a mail server the e-mail is withheld: Django's console backend would log addresses and text.
+    "default": {"BACKEND": os.getenv("EMAIL_BACKEND", "adal.core.mail.WithheldBackend")}
 }
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "adal@localhost")

@@ -9,7 +9,10 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
+        from adal.cases.notifications import register_emails
+
         post_migrate.connect(_install_presets, sender=self)
+        register_emails()
         _register_object_rules()
         _handle_the_hotlines_reports()
 

@@ -289,7 +289,7 @@ def _tell_reporter(case: Case, text: str, by: User | None = None) -> Message:
         body=text,
         author=permissions.person_of(by),
     )
-    notify_reporter_by_email(case, text)
+    notify_reporter_by_email(message)
     return message
 
 

@@ -398,7 +398,8 @@ def microdata_import_start(*, wave: Wave, upload, by, enqueue: bool = True) -> M
     if enqueue:
         from adal.survey.tasks import import_microdata
 
-        transaction.on_commit(lambda: import_microdata.enqueue(import_id=record.pk))
+        # robust: queued after COMMIT, so a failure to queue cannot undo the import or fail the request
+        transaction.on_commit(lambda: import_microdata.enqueue(import_id=record.pk), robust=True)
     return record
 
 

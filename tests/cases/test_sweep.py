@@ -186,4 +186,5 @@ def test_the_worker_s_sweep_also_does_its_housekeeping(org, new_case):
 
     accepted(org, new_case)
     report = sweep_deadlines.call()
-    assert report["survey_imports_given_up"] == 0 and report["overdue"] == 0
+    assert report["overdue"] == 0
+    assert report["housekeeping"]["survey.imports_abandoned"] == 0
