@@ -20,9 +20,9 @@ def primary(org, voter, on_ballot):
     on_ballot(p, voter("Aigerim Candidate"), voter("Bolat Candidate"))
     declined, pending = voter("Chingis Declined"), voter("Dana Pending")
     nominator = org["councils"]["aktobe"].memberships.first()
-    c = nomination_create(primary=p, candidate=declined.member, nominator=nominator, by=None)
+    c = nomination_create(primary=p, candidate=declined.member, nominator=nominator, by=SYSTEM)
     Nomination.objects.filter(pk=c.pk).update(state=Nomination.State.DECLINED)
-    nomination_create(primary=p, candidate=pending.member, nominator=nominator, by=None)
+    nomination_create(primary=p, candidate=pending.member, nominator=nominator, by=SYSTEM)
     p.voters = [voter() for _ in range(6)]
     p.pending = pending
     return p
