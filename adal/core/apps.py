@@ -17,11 +17,14 @@ class CoreConfig(AppConfig):
 
 def _register_housekeeping():
     from adal.core import housekeeping
+    from adal.core.audit import audit_checkpoint
     from adal.core.planner import planner_statistics_refresh
     from adal.core.tasks import task_results_purge
 
     housekeeping.register("core.task_results_purge", task_results_purge)
     housekeeping.register("core.planner_statistics", lambda *, by: planner_statistics_refresh())
+    # The chain's anchor outside the database, every five minutes with the sweep.
+    housekeeping.register("core.audit_checkpoint", audit_checkpoint)
 
 
 def _sync_reference_data(sender, using="default", **kwargs):

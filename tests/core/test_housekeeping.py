@@ -25,9 +25,26 @@ def jobs(monkeypatch):
 
 
 def test_every_app_registers_its_jobs():
-    assert {"core.task_results_purge", "core.planner_statistics", "survey.imports_abandoned"} <= set(
-        housekeeping.registered()
-    )
+    assert {
+        "core.task_results_purge",
+        "core.planner_statistics",
+        "core.audit_checkpoint",
+        "survey.imports_abandoned",
+    } <= set(housekeeping.registered())
+
+
+def test_the_periodic_job_anchors_the_audit_chain(db, settings):
+    from django.db import transaction
+
+    from adal.core.audit import audit_record, audit_verify
+    from adal.core.permissions import SYSTEM
+
+    with transaction.atomic():
+        audit_record(action="test.entry", actor=SYSTEM)
+    report = housekeeping.run_housekeeping(by=WORKER)
+    assert report["core.audit_checkpoint"] != "failed"
+    assert settings.ADAL_AUDIT_CHECKPOINT_FILE.read_text().strip()
+    assert audit_verify().ok
 
 
 def test_each_job_runs_as_the_worker_and_its_result_is_reported(jobs, db):
