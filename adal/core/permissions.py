@@ -92,11 +92,9 @@ class NotAllowed(Refused, PermissionDenied):
     """Refused for want of a capability: a view that lets it through answers 403."""
 
 
-@dataclass(frozen=True)
-class SystemActor:
-    """The code acting on its own: the worker, a management command, the demo loader."""
+class _Actor:
+    """What permission checks and the audit log read of an actor who is not a signed-in person."""
 
-    name: str
     pk = None
     is_active = True
     is_superuser = False
@@ -104,31 +102,28 @@ class SystemActor:
     role = ""
     unit = None
     unit_id = None
+    label = ""
+
+    def get_username(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True)
+class SystemActor(_Actor):
+    """The code acting on its own: the worker, a management command, the demo loader."""
+
+    name: str
 
     @property
     def label(self) -> str:
         return f"system:{self.name}"
 
-    def get_username(self) -> str:
-        return self.label
 
-
-@dataclass(frozen=True)
-class ReporterActor:
+class ReporterActor(_Actor):
     """The holder of a receipt, acting on their own report alone (the page opened it by the receipt).
     Has no capability of the table: the reporter's own actions (appeal, rating, messages) say so."""
 
-    pk = None
-    is_active = True
-    is_superuser = False
-    is_authenticated = False
-    role = ""
-    unit = None
-    unit_id = None
     label = "reporter"
-
-    def get_username(self) -> str:
-        return self.label
 
 
 REPORTER = ReporterActor()

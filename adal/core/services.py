@@ -79,15 +79,22 @@ UNIT_FIELDS = frozenset({"name_ru", "name_kk", "name_en", "territory", "valid_fr
 def unit_update(*, unit: Unit, by: User | SystemActor, **changes) -> Unit:
     """Names, territory and validity; the place in the tree changes only by ``unit_move``."""
     require(by, "unit.manage")
-    unknown = set(changes) - UNIT_FIELDS
+    return _fields_update(
+        unit, changes, allowed=UNIT_FIELDS, by=by, action="unit.updated", data=_audited(changes)
+    )
+
+
+def _fields_update(obj, changes: dict, *, allowed: frozenset, by, action: str, data: dict):
+    """Set the allowed fields, save just those, and audit the change, in one transaction."""
+    unknown = set(changes) - allowed
     if unknown:
-        raise TypeError(f"unit_update() cannot change {sorted(unknown)}")
+        raise TypeError(f"{action} cannot change {sorted(unknown)}")
     with transaction.atomic():
         for name, value in changes.items():
-            setattr(unit, name, value)
-        unit.save(update_fields=sorted(changes))
-        audit_record(action="unit.updated", actor=by, target=unit, data=_audited(changes))
-    return unit
+            setattr(obj, name, value)
+        obj.save(update_fields=sorted(changes))
+        audit_record(action=action, actor=by, target=obj, data=data)
+    return obj
 
 
 def unit_move(*, unit: Unit, parent: Unit, by: User | SystemActor) -> Unit:
@@ -187,22 +194,10 @@ STAFF_FIELDS = frozenset({"role", "unit", "first_name", "last_name", "email", "i
 def staff_update(*, user: User, by: User | SystemActor, **changes) -> User:
     """Role, unit, names, e-mail and whether the account may sign in."""
     require(by, "staff.manage")
-    unknown = set(changes) - STAFF_FIELDS
-    if unknown:
-        raise TypeError(f"staff_update() cannot change {sorted(unknown)}")
-    with transaction.atomic():
-        for name, value in changes.items():
-            setattr(user, name, value)
-        user.save(update_fields=sorted(changes))
-        # What changed, and the values that decide what the account may see; not the person's details.
-        decisive = {name: value for name, value in changes.items() if name in ("role", "unit", "is_active")}
-        audit_record(
-            action="staff.updated",
-            actor=by,
-            target=user,
-            data={"fields": sorted(changes), **_audited(decisive)},
-        )
-    return user
+    # What changed, and the values that decide what the account may see; not the person's details.
+    decisive = {name: value for name, value in changes.items() if name in ("role", "unit", "is_active")}
+    data = {"fields": sorted(changes), **_audited(decisive)}
+    return _fields_update(user, changes, allowed=STAFF_FIELDS, by=by, action="staff.updated", data=data)
 
 
 def staff_deactivate(*, user: User, by: User | SystemActor) -> User:
