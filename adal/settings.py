@@ -24,10 +24,12 @@ def envint(name: str, default: int) -> int:
     return int(os.getenv(name, str(default)))
 
 
+ADAL_SECRETS_FILE = Path(os.getenv("ADAL_SECRETS_FILE", BASE_DIR / "var" / "secrets.json"))
+
+
 def _secrets_file() -> dict:
-    path = Path(os.getenv("ADAL_SECRETS_FILE", BASE_DIR / "var" / "secrets.json"))
-    if path.exists():
-        return json.loads(path.read_text())
+    if ADAL_SECRETS_FILE.exists():
+        return json.loads(ADAL_SECRETS_FILE.read_text())
     return {}
 
 
@@ -44,18 +46,29 @@ def secret(env_name: str, file_key: str):
     return value
 
 
-def _encryption_keys() -> tuple[dict[str, str], str]:
-    # ADAL_ENCRYPTION_KEYS="current_id:base64key,older_id:base64key": the first one encrypts.
-    raw = os.getenv("ADAL_ENCRYPTION_KEYS")
+def _key_ring(env_name: str, file_key: str, current_env: str, current_file_key: str):
+    # e.g. ADAL_ENCRYPTION_KEYS="current_id:base64key,older_id:base64key": the first one is current.
+    raw = os.getenv(env_name)
     if raw:
         pairs = [item.split(":", 1) for item in raw.split(",") if item.strip()]
         return {kid.strip(): key.strip() for kid, key in pairs}, pairs[0][0].strip()
-    return secret("ADAL_ENCRYPTION_KEYS", "encryption_keys"), secret("ADAL_CURRENT_KEY", "current_key")
+    return secret(env_name, file_key), secret(current_env, current_file_key)
 
 
 SECRET_KEY = secret("DJANGO_SECRET_KEY", "secret_key")
 ADAL_RECEIPT_PEPPER = secret("ADAL_RECEIPT_PEPPER", "receipt_pepper")
-ADAL_ENCRYPTION_KEYS, ADAL_CURRENT_KEY = _encryption_keys()
+ADAL_ENCRYPTION_KEYS, ADAL_CURRENT_KEY = _key_ring(
+    "ADAL_ENCRYPTION_KEYS", "encryption_keys", "ADAL_CURRENT_KEY", "current_key"
+)
+# The audit chain is sealed (HMAC-SHA256) with keys of its own: checking the log never needs the keys
+# that open reports. Old keys stay configured: entries they sealed are verified with them.
+ADAL_AUDIT_KEYS, ADAL_AUDIT_CURRENT_KEY = _key_ring(
+    "ADAL_AUDIT_KEYS", "audit_keys", "ADAL_AUDIT_CURRENT_KEY", "audit_current_key"
+)
+# Signed checkpoints of the chain's head, outside the database; only ever appended to.
+ADAL_AUDIT_CHECKPOINT_FILE = Path(
+    os.getenv("ADAL_AUDIT_CHECKPOINT_FILE", BASE_DIR / "var" / "audit-checkpoints.log")
+)
 
 DEBUG = envbool("DEBUG")
 ADAL_DEMO = envbool("ADAL_DEMO")
@@ -87,10 +100,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "adal.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "adal.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "adal.core.middleware.RequestSizeLimitMiddleware",  # before anything reads the body (CSRF does)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -137,7 +152,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": envint("SQLITE_BUSY_TIMEOUT", 30),
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        # secure_delete: a deleted or purged row is overwritten with zeros, not left in free pages for a
+        # copy of the file to give back; Adal sets it rather than trust the distribution's build.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+        "PRAGMA secure_delete=ON;",
     }
     # A file, not shared-cache memory: tests of concurrent writers need SQLite's real locking.
     # One per process, so that two test runs on one machine never share it.
@@ -157,6 +175,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# State every worker must share (receipt throttle, revoked inbox sessions): "cache" is Redis, so it is
+# chosen only with REDIS_URL; "database" is a small table. Never the per-process memory cache.
+ADAL_SHARED_STATE = os.getenv("ADAL_SHARED_STATE") or ("cache" if REDIS_URL else "database")
+if ADAL_SHARED_STATE not in ("cache", "database") or (ADAL_SHARED_STATE == "cache" and not REDIS_URL):
+    raise ImproperlyConfigured('ADAL_SHARED_STATE is "database", or "cache" with REDIS_URL set.')
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -176,6 +199,13 @@ LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:staff_home"
 ADAL_LOGIN_MAX_FAILURES = envint("ADAL_LOGIN_MAX_FAILURES", 5)
 ADAL_LOGIN_LOCKOUT_MINUTES = envint("ADAL_LOGIN_LOCKOUT_MINUTES", 15)
+# One address may fail this often in a window, over all accounts, before it is refused until the window
+# ends (adal.core.loginthrottle); checked before the account's own lockout.
+ADAL_LOGIN_ADDRESS_MAX_FAILURES = envint("ADAL_LOGIN_ADDRESS_MAX_FAILURES", 10)
+ADAL_LOGIN_ADDRESS_WINDOW_MINUTES = envint("ADAL_LOGIN_ADDRESS_WINDOW_MINUTES", 15)
+# Reverse proxies in front of Adal that append the client's address to X-Forwarded-For; 0: none, the
+# client is REMOTE_ADDR. Behind a proxy, set it, or every sign-in shares the proxy's address.
+ADAL_TRUSTED_PROXIES = envint("ADAL_TRUSTED_PROXIES", 0)
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский"), ("kk", "Қазақша"), ("en", "English")]
@@ -206,6 +236,14 @@ ADAL_ATTACHMENT_MAX_BYTES = envint("ADAL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024
 ADAL_ATTACHMENT_MAX_COUNT = envint("ADAL_ATTACHMENT_MAX_COUNT", 5)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A request larger than every file allowed plus the form is refused (413) before its body is read.
+ADAL_REQUEST_MAX_BYTES = envint(
+    "ADAL_REQUEST_MAX_BYTES", ADAL_ATTACHMENT_MAX_COUNT * ADAL_ATTACHMENT_MAX_BYTES + 1024 * 1024
+)
+# Uploads go to temporary files as they arrive (deleted after the request), never whole into memory.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+# Pictures are refused above this many pixels before they are decoded (50 million: 8160 × 6120).
+ADAL_IMAGE_MAX_PIXELS = envint("ADAL_IMAGE_MAX_PIXELS", 50_000_000)
 
 # Receipts: argon2id with a server-wide salt (the pepper), tuned so that it dominates intake time.
 ADAL_RECEIPT_HASH_TIME_COST = envint("ADAL_RECEIPT_HASH_TIME_COST", 3)
@@ -225,6 +263,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No page of Adal uses a device, a payment or a sensor: every such feature is denied, for frames too.
+ADAL_PERMISSIONS_POLICY = (
+    "accelerometer=(), ambient-light-sensor=(), autoplay=(), bluetooth=(), browsing-topics=(), "
+    "camera=(), display-capture=(), encrypted-media=(), fullscreen=(), gamepad=(), geolocation=(), "
+    "gyroscope=(), hid=(), identity-credentials-get=(), idle-detection=(), local-fonts=(), "
+    "magnetometer=(), microphone=(), midi=(), otp-credentials=(), payment=(), picture-in-picture=(), "
+    "publickey-credentials-create=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), "
+    "storage-access=(), sync-xhr=(), usb=(), web-share=(), window-management=(), "
+    "xr-spatial-tracking=()"
+)
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -251,6 +299,7 @@ LOGGING = {
 }
 
 MAILERS = {
-    "default": {"BACKEND": os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
+    # Without a mail server the e-mail is withheld: Django's console backend would log addresses and text.
+    "default": {"BACKEND": os.getenv("EMAIL_BACKEND", "adal.core.mail.WithheldBackend")}
 }
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "adal@localhost")

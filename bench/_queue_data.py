@@ -37,6 +37,7 @@ from django.utils import timezone
 from adal.cases.clocks import Clock
 from adal.cases.models import OPEN_STATES, Case, CaseEvent, ResponsePolicy, State, StateBodyRequest
 from adal.core.models import Role, Territory, Unit, User
+from adal.core.permissions import SYSTEM
 from adal.core.selectors import regions_current
 from adal.core.services import unit_create
 from adal.core.workdays import ALMATY, calendar
@@ -236,7 +237,11 @@ class Org:
 
 def build_org() -> Org:
     centre = unit_create(
-        name_ru="Центральный аппарат", name_kk="Орталық аппарат", name_en="Central office", level="centre"
+        name_ru="Центральный аппарат",
+        name_kk="Орталық аппарат",
+        name_en="Central office",
+        level="centre",
+        by=SYSTEM,
     )
     region_units, district_units, districts_of = {}, {}, {}
     for region in regions_current():
@@ -247,6 +252,7 @@ def build_org() -> Org:
             level=Unit.Level.REGION,
             parent=centre,
             territory=region,
+            by=SYSTEM,
         )
         region_units[region.pk] = branch
         districts_of[region.pk] = []
@@ -258,6 +264,7 @@ def build_org() -> Org:
                 level=Unit.Level.DISTRICT,
                 parent=branch,
                 territory=district,
+                by=SYSTEM,
             )
             districts_of[region.pk].append(district.pk)
     units = [centre, *region_units.values(), *district_units.values()]

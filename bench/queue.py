@@ -923,7 +923,7 @@ class Measurer:
         from django.db import transaction
         from django.utils import timezone
 
-        from adal.core.audit import _digest
+        from adal.core.audit import audit_keys, seal
 
         lock = " FOR UPDATE" if self.vendor == "postgresql" else ""
         with transaction.atomic(), self.connection.cursor() as cur:
@@ -939,11 +939,13 @@ class Measurer:
                 "target_id": str(case.pk),
                 "data": {},
             }
-            digest = _digest(prev_hash=prev, **fields)
+            keys, key_id = audit_keys()
+            digest = seal(key=keys[key_id], key_id=key_id, prev_hash=prev, **fields)
             json_mark = "%s::jsonb" if self.vendor == "postgresql" else "%s"
             insert = (
                 "INSERT INTO core_auditevent (seq, at, actor_id, actor_label, action, target_type, "  # noqa: S608
-                f"target_id, data, prev_hash, hash) VALUES (%s, %s, %s, %s, %s, %s, %s, {json_mark}, %s, %s)"
+                f"target_id, data, prev_hash, hash, key_id) VALUES (%s, %s, %s, %s, %s, %s, %s, {json_mark}, "
+                "%s, %s, %s)"
             )
             cur.execute(
                 insert,
@@ -958,6 +960,7 @@ class Measurer:
                     "{}",
                     prev,
                     digest,
+                    key_id,
                 ],
             )
             cur.execute("UPDATE core_audithead SET seq = %s, hash = %s WHERE id = 1", [fields["seq"], digest])
@@ -1198,8 +1201,9 @@ class Measurer:
 
 def deadlines_sweep_now(now) -> dict:
     from adal.cases.sweep import deadlines_sweep
+    from adal.core.permissions import SYSTEM
 
-    return deadlines_sweep(now=now)
+    return deadlines_sweep(now=now, by=SYSTEM)
 
 
 if __name__ == "__main__":

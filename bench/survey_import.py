@@ -107,11 +107,12 @@ class SelfSampler(threading.Thread):
 def survey_setup() -> tuple:
     """The demo's instrument, its census margins and two waves (the second for the bad file), made
     through the services as ``adal.demo.survey.build_survey`` makes them."""
+    from adal.core.permissions import SYSTEM
     from adal.demo.survey import AGE_GROUPS, DESIGN, INSTRUMENT, MARGINS_SOURCE, WAVES, margins_cells
     from adal.survey.selectors import regions_on
     from adal.survey.services import census_margins_create, instrument_create, wave_create
 
-    instrument = instrument_create(spec=INSTRUMENT, by=None)
+    instrument = instrument_create(spec=INSTRUMENT, by=SYSTEM)
     first_day = WAVES[0]["fieldwork"][0]
     cells, settlement = margins_cells([t.kato for t in regions_on(first_day)])
     margins = census_margins_create(
@@ -121,7 +122,7 @@ def survey_setup() -> tuple:
         age_groups=AGE_GROUPS,
         region_sex_age=cells,
         settlement=settlement,
-        by=None,
+        by=SYSTEM,
     )
     waves = []
     for spec in WAVES:
@@ -139,7 +140,7 @@ def survey_setup() -> tuple:
                 design_ru=DESIGN["ru"],
                 design_kk=DESIGN["kk"],
                 design_en=DESIGN["en"],
-                by=None,
+                by=SYSTEM,
             )
         )
     return instrument, waves
@@ -221,6 +222,7 @@ def measured_import(wave, path: Path, baseline_mb: float) -> dict:
     """The import as the demo runs it, timed and with the process's peak RSS over ``baseline_mb``."""
     from django.core.files import File
 
+    from adal.core.permissions import SYSTEM
     from adal.survey.services import microdata_import_run, microdata_import_start
 
     pid = os.getpid()
@@ -231,7 +233,7 @@ def measured_import(wave, path: Path, baseline_mb: float) -> dict:
     cpu0 = sum(os.times()[:2])
     t0 = time.perf_counter()
     with open(path, "rb") as f:
-        record = microdata_import_start(wave=wave, upload=File(f, name=path.name), by=None, enqueue=False)
+        record = microdata_import_start(wave=wave, upload=File(f, name=path.name), by=SYSTEM, enqueue=False)
     t1 = time.perf_counter()
     store_peak = rss_mb("VmHWM")
     record = microdata_import_run(microdata_import=record)

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from adal.core.models import Role, Unit
+from adal.core.permissions import SYSTEM
 from adal.core.services import staff_create, staff_totp_reset, unit_create
 from adal.hotline.services import ReportDraft
 from tests.replay import replayed
@@ -53,6 +54,7 @@ def production_hashers(settings):
 def _isolated(settings, tmp_path):
     """Every test gets its own file store, known keys, a cheap receipt hash and an empty cache."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ADAL_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.log"
     settings.ADAL_ENCRYPTION_KEYS = TEST_KEYS
     settings.ADAL_CURRENT_KEY = "t1"
     # The real cost is benchmarked in bench/intake.py; tests only need the same function.
@@ -76,7 +78,9 @@ def units(db):
 
 
 def _build_units() -> dict:
-    centre = unit_create(name_ru="Центр", name_kk="Орталық", name_en="Centre", level=Unit.Level.CENTRE)
+    centre = unit_create(
+        name_ru="Центр", name_kk="Орталық", name_en="Centre", level=Unit.Level.CENTRE, by=SYSTEM
+    )
     from adal.core.models import Territory
 
     aktobe = unit_create(
@@ -86,6 +90,7 @@ def _build_units() -> dict:
         level=Unit.Level.REGION,
         parent=centre,
         territory=Territory.objects.get(kato="150000000"),
+        by=SYSTEM,
     )
     almaty = unit_create(
         name_ru="Алматы",
@@ -94,13 +99,14 @@ def _build_units() -> dict:
         level=Unit.Level.REGION,
         parent=centre,
         territory=Territory.objects.get(kato="750000000"),
+        by=SYSTEM,
     )
     return {"centre": centre, "aktobe": aktobe, "almaty": almaty}
 
 
 def make_staff(username: str, role: str, unit) -> tuple:
-    user = staff_create(username=username, password=PASSWORD, role=role, unit=unit)
-    secret = staff_totp_reset(user=user)
+    user = staff_create(username=username, password=PASSWORD, role=role, unit=unit, by=SYSTEM)
+    secret = staff_totp_reset(user=user, by=SYSTEM)
     user.refresh_from_db()
     return user, secret
 

@@ -74,8 +74,13 @@ def shape() -> tuple:
 
 
 def context() -> tuple:
-    """What besides the rows may shape what a building writes: the language, Adal's own settings (keys)."""
-    own = tuple((k, repr(getattr(settings, k))) for k in dir(settings) if k.startswith("ADAL_"))
+    """What besides the rows may shape what a building writes: the language, Adal's own settings (the
+    keys, costs), but not the files each test has its own of (paths under tmp_path)."""
+    own = tuple(
+        (k, repr(v))
+        for k in dir(settings)
+        if k.startswith("ADAL_") and not isinstance(v := getattr(settings, k), Path)
+    )
     return translation.get_language(), settings.LANGUAGE_CODE, settings.TIME_ZONE, own
 
 
@@ -101,7 +106,9 @@ def outside_effects() -> tuple:
     """What a building may do besides writing rows: files, e-mails, work waiting for the commit."""
     media = Path(settings.MEDIA_ROOT)
     files = sum(len(names) for _d, _s, names in os.walk(media)) if media.exists() else 0
-    return files, len(getattr(mail, "outbox", [])), len(connection.run_on_commit)
+    own = [getattr(settings, k) for k in dir(settings) if k.startswith("ADAL_")]  # e.g. audit checkpoints
+    sizes = tuple(p.stat().st_size if p.is_file() else -1 for p in own if isinstance(p, Path))
+    return files, sizes, len(getattr(mail, "outbox", [])), len(connection.run_on_commit)
 
 
 def replayed(name: str, build: Callable[[], object]):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 
 from adal.core.models import Unit
+from adal.core.permissions import SYSTEM
 from adal.core.services import unit_create
 from tests.replay import counts, replayed, snapshot
 
@@ -25,11 +26,18 @@ def twice(name, build):
 
 def test_a_replayed_building_leaves_the_rows_the_building_left(db):
     name = f"test.region.{next(_names)}"
-    centre = unit_create(name_ru="Центр", name_kk="Орталық", name_en="Centre", level=Unit.Level.CENTRE)
+    centre = unit_create(
+        name_ru="Центр", name_kk="Орталық", name_en="Centre", level=Unit.Level.CENTRE, by=SYSTEM
+    )
 
     def build():  # inserts a unit and an audit entry, and moves the audit chain's head on
         return unit_create(
-            name_ru="Актобе", name_kk="Ақтөбе", name_en="Aktobe", level=Unit.Level.REGION, parent=centre
+            name_ru="Актобе",
+            name_kk="Ақтөбе",
+            name_en="Aktobe",
+            level=Unit.Level.REGION,
+            parent=centre,
+            by=SYSTEM,
         )
 
     states, results = twice(name, build)
@@ -43,7 +51,9 @@ def test_a_building_that_writes_files_is_built_each_time(db):
 
     def build():
         (settings.MEDIA_ROOT / f"{next(_names)}.txt").write_text("not a row")
-        return unit_create(name_ru="Центр", name_kk="Орталық", name_en="Centre", level=Unit.Level.CENTRE)
+        return unit_create(
+            name_ru="Центр", name_kk="Орталық", name_en="Centre", level=Unit.Level.CENTRE, by=SYSTEM
+        )
 
     settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
     twice(name, build)

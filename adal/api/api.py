@@ -1,6 +1,8 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from adal.api.errors import translate_pydantic_errors
@@ -33,6 +35,13 @@ api.add_router("/v1", ratings_router)
 @api.exception_handler(NinjaValidationError)
 def request_invalid(request, exc):
     return api.create_response(request, {"detail": translate_pydantic_errors(exc.errors)}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    # django-ninja answers a body it cannot parse with an English 400; say it in the client's language.
+    detail = _("The body is not valid JSON.") if exc.status_code == 400 else str(exc)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 @api.exception_handler(DjangoValidationError)

@@ -13,6 +13,7 @@ MESSAGES = {
     "greater_than_equal": lambda e: _("The value cannot be negative."),
     "list_type": lambda e: _("Enter a list."),
     "model_attributes_type": lambda e: _("Enter an object."),
+    "model_type": lambda e: _("Enter an object."),
     "dict_type": lambda e: _("Enter an object."),
     "json_invalid": lambda e: _("The body is not valid JSON."),
     "extra_forbidden": lambda e: _("This field is not expected."),

@@ -1,17 +1,34 @@
 from django.contrib import admin
 
+from adal.cases.configuration import (
+    channel_policy_delete,
+    channel_policy_save,
+    response_policy_delete,
+    response_policy_save,
+    routing_rule_delete,
+    routing_rule_save,
+)
 from adal.cases.models import Case, ChannelPolicy, ResponsePolicy, RoutingRule
+from adal.core.admin import ServiceModelAdmin
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
+class RoutingRuleAdmin(ServiceModelAdmin):
+    capability = "routing.manage"
     list_display = ["region", "category", "unit"]
     list_filter = ["category"]
     autocomplete_fields = ["unit"]
 
+    def service_save(self, request, obj, form):
+        return routing_rule_save(rule=obj, by=request.user)
+
+    def service_delete(self, request, obj):
+        routing_rule_delete(rule=obj, by=request.user)
+
 
 @admin.register(ResponsePolicy)
-class ResponsePolicyAdmin(admin.ModelAdmin):
+class ResponsePolicyAdmin(ServiceModelAdmin):
+    capability = "policy.manage"
     list_display = [
         "code",
         "name_en",
@@ -22,14 +39,27 @@ class ResponsePolicyAdmin(admin.ModelAdmin):
         "extension_total_months",
     ]
 
+    def service_save(self, request, obj, form):
+        return response_policy_save(policy=obj, by=request.user)
+
+    def service_delete(self, request, obj):
+        response_policy_delete(policy=obj, by=request.user)
+
 
 @admin.register(ChannelPolicy)
-class ChannelPolicyAdmin(admin.ModelAdmin):
+class ChannelPolicyAdmin(ServiceModelAdmin):
+    capability = "policy.manage"
     list_display = ["channel", "policy"]
+
+    def service_save(self, request, obj, form):
+        return channel_policy_save(link=obj, by=request.user)
+
+    def service_delete(self, request, obj):
+        channel_policy_delete(link=obj, by=request.user)
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ServiceModelAdmin):
     """Coarse facts only: content is read in the workspace, where every read is audited."""
 
     list_display = ["__str__", "state", "unit", "assignee", "category", "region", "due_at", "overdue_level"]
@@ -46,12 +76,3 @@ class CaseAdmin(admin.ModelAdmin):
         "due_at",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

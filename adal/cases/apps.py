@@ -9,7 +9,38 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
+        from adal.cases.notifications import register_emails
+
         post_migrate.connect(_install_presets, sender=self)
+        register_emails()
+        _register_object_rules()
+        _handle_the_hotlines_reports()
+
+
+def _register_object_rules():
+    """Whatever a capability lets one do to a case, one does only to the cases of one's own scope."""
+    from adal.cases.services import CASE_CAPABILITIES, in_scope
+    from adal.core.permissions import object_rule
+
+    for capability in CASE_CAPABILITIES:
+        object_rule(capability)(in_scope)
+
+
+def _handle_the_hotlines_reports():
+    # The hotline sits below the cases (a case points at its report), so it cannot call them by name:
+    # every report it takes in opens a case, and its inbox shows and acts on that case, through these.
+    from adal.cases import selectors, services
+    from adal.hotline.handler import ReportHandler, connect
+
+    connect(
+        ReportHandler(
+            open_case=services.case_open,
+            message_received=services.reporter_message_received,
+            inbox=selectors.reporter_inbox,
+            appeal=services.case_appeal,
+            rate=services.case_rate,
+        )
+    )
 
 
 def _install_presets(sender, using="default", **kwargs):

@@ -1,14 +1,18 @@
-"""Email to staff and reporters, sent by the worker after the change has committed.
+"""Email to staff and reporters about cases, sent by the worker after the change has committed.
 
-Staff emails name the case and link to it; they never carry the report's content."""
+What is queued is ids only (see ``adal.core.mail``): who is told, and of what, is decided here when the
+change is made; the e-mail itself is built from the database when the worker sends it. Staff emails
+name the case and link to it; they never carry the report's content."""
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from adal.cases.models import Case
+from adal.core.mail import Email, register, send_on_commit
 from adal.core.models import Role, User
+from adal.hotline.models import Message
 
 SUBJECTS = {
     "routed": lambda n: _("Case %(n)s has arrived in your unit") % {"n": n},
@@ -57,55 +61,95 @@ def recipients(case, kind: str, *, heads: dict | None = None) -> list[User]:
     return heads_of(case.unit, heads)
 
 
-def notify_case_staff(case, *, kind: str, only: list[str] | None = None) -> None:
-    emails = only or [u.email for u in recipients(case, kind) if u.email]
-    if not emails:
-        return
-    number = case.report.registration_number
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = SUBJECTS[kind](number)
-        body = _("Open the case in the workspace: %(url)s") % {
-            "url": f"{settings.SITE_URL}/staff/cases/{case.pk}/"
-        }
-    _send_on_commit(subject, body, emails)
+def notify_case_staff(case, *, kind: str, only: list[int] | None = None) -> None:
+    """The staff who hear of this news (``only``: these users' ids) get one e-mail naming the case."""
+    users = only or [u.pk for u in recipients(case, kind) if u.email]
+    if users:
+        send_on_commit("case.staff", case=case.pk, news=kind, users=users)
 
 
 def notify_case_staff_many(cases, *, kind: str) -> None:
     """The sweep's news: one email per person, naming every case of theirs that fell due at once, rather
     than hundreds of emails when a working day ends."""
     heads: dict = {}
-    by_person: dict[str, list] = {}
+    by_person: dict[int, list] = {}
     for case in cases:
         for user in recipients(case, kind, heads=heads):
             if user.email:
-                by_person.setdefault(user.email, []).append(case)
-    for email, theirs in by_person.items():
+                by_person.setdefault(user.pk, []).append(case)
+    for user, theirs in by_person.items():
         if len(theirs) == 1:
-            notify_case_staff(theirs[0], kind=kind, only=[email])
-            continue
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = DIGEST_SUBJECTS[kind](len(theirs))
-            body = "\n".join(
-                f"{c.report.registration_number}: {settings.SITE_URL}/staff/cases/{c.pk}/" for c in theirs
-            )
-        _send_on_commit(subject, body, [email])
+            notify_case_staff(theirs[0], kind=kind, only=[user])
+        else:
+            send_on_commit("case.staff_digest", user=user, news=kind, cases=[c.pk for c in theirs])
 
 
-def notify_reporter_by_email(case, text: str) -> None:
+def notify_reporter_by_email(message: Message) -> None:
     """A reporter who gave an email address gets our message there too (it was given for that);
     the inbox keeps the same message. The receipt is never sent."""
-    identity = case.report.identity or {}
-    if not identity.get("email"):
-        return
-    with translation.override(case.report.language):
-        subject = _("News about your report %(n)s") % {"n": case.report.registration_number}
+    if (message.report.identity or {}).get("email"):
+        send_on_commit("case.reporter", message=message.pk)
+
+
+# ---------------------------------------------------------------- the e-mails, built when the worker sends
+
+
+def staff_email(*, case: int, news: str, users: list[int]) -> Email | None:
+    found = Case.objects.select_related("report").filter(pk=case).first()
+    to = _addresses(users)
+    if found is None or not to:
+        return None
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = SUBJECTS[news](found.report.registration_number)
+        body = _("Open the case in the workspace: %(url)s") % {"url": _case_url(found)}
+    return Email(to, subject, body)
+
+
+def staff_digest_email(*, user: int, news: str, cases: list[int]) -> Email | None:
+    found = list(Case.objects.select_related("report").filter(pk__in=cases).order_by("pk"))
+    to = _addresses([user])
+    if not found or not to:
+        return None
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = DIGEST_SUBJECTS[news](len(found))
+    body = "\n".join(f"{c.report.registration_number}: {_case_url(c)}" for c in found)
+    return Email(to, subject, body)
+
+
+def reporter_email(*, message: int) -> Email | None:
+    """Our message to the reporter, from the inbox where it is kept, to the address the reporter gave."""
+    found = (
+        Message.objects.select_related("report")
+        .filter(pk=message, direction=Message.Direction.TO_REPORTER)
+        .first()
+    )
+    address = ((found.report.identity or {}).get("email") if found else None) or ""
+    if not address:
+        return None  # e.g. the report's content was purged after its retention period
+    report = found.report
+    with translation.override(report.language):
+        subject = _("News about your report %(n)s") % {"n": report.registration_number}
         footer = _("The same message is in your inbox at %(url)s, which opens with your receipt.") % {
             "url": f"{settings.SITE_URL}/inbox/"
         }
-    _send_on_commit(subject, f"{text}\n\n-- \n{footer}", [identity["email"]])
+    return Email([address], subject, f"{found.body}\n\n-- \n{footer}")
 
 
-def _send_on_commit(subject: str, body: str, emails: list[str]) -> None:
-    from adal.cases.tasks import send_email
+def _addresses(users: list[int]) -> list[str]:
+    return list(
+        User.objects.filter(pk__in=users, is_active=True)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", flat=True)
+    )
 
-    transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, recipients=emails))
+
+def _case_url(case) -> str:
+    return f"{settings.SITE_URL}/staff/cases/{case.pk}/"
+
+
+def register_emails() -> None:
+    """Called by the app's ``ready``: the worker builds these e-mails from ids."""
+    register("case.staff", staff_email)
+    register("case.staff_digest", staff_digest_email)
+    register("case.reporter", reporter_email)

@@ -30,19 +30,19 @@ from adal.cases.models import (
     StateBodyRequest,
 )
 from adal.cases.notifications import notify_case_staff, notify_reporter_by_email
+from adal.core import permissions
 from adal.core.audit import audit_record
 from adal.core.models import Role, Territory, Unit, User
 from adal.core.workdays import calendar
 from adal.hotline.models import Category, Channel, Message, Report
 
-TRIAGE_ROLES = frozenset({Role.OPERATOR, Role.UNIT_HEAD, Role.ADMINISTRATOR})
-HEAD_ROLES = frozenset({Role.UNIT_HEAD, Role.ADMINISTRATOR})
-OFFICER_ROLES = frozenset({Role.CASE_OFFICER, Role.UNIT_HEAD, Role.ADMINISTRATOR})
-REPORTER = "reporter"
-SYSTEM = "system"
+# The capabilities (adal/core/permissions.py) that act on a case; each is narrowed to the user's scope.
+CASE_CAPABILITIES = ("case.read_content", "case.triage", "case.assign", "case.extend", "case.review")
+REPORTER = permissions.REPORTER.label
+SYSTEM = permissions.SYSTEM.label
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(permissions.Refused):
     pass
 
 
@@ -50,67 +50,65 @@ class TransitionRefused(Exception):
 class Rule:
     from_states: frozenset
     to_state: str | None  # None: the state stays, the case changes
-    roles: frozenset
+    capability: str | None  # None: the reporter's own action, through the receipt
     label: object
     assignee_only: bool = False  # an officer acts only on their own cases; heads act on any in scope
 
 
 RULES: dict[str, Rule] = {
     "triage_start": Rule(
-        frozenset({State.REGISTERED}), State.TRIAGE, TRIAGE_ROLES, gettext_lazy("Start triage")
+        frozenset({State.REGISTERED}), State.TRIAGE, "case.triage", gettext_lazy("Start triage")
     ),
-    "accept": Rule(TRIAGE_STATES, State.ACCEPTED, TRIAGE_ROLES, gettext_lazy("Accept")),
+    "accept": Rule(TRIAGE_STATES, State.ACCEPTED, "case.triage", gettext_lazy("Accept")),
     "redirect": Rule(
-        TRIAGE_STATES, State.REDIRECTED, TRIAGE_ROLES, gettext_lazy("Redirect to a competent authority")
+        TRIAGE_STATES, State.REDIRECTED, "case.triage", gettext_lazy("Redirect to a competent authority")
     ),
-    "merge": Rule(TRIAGE_STATES, State.MERGED, TRIAGE_ROLES, gettext_lazy("Merge into another case")),
+    "merge": Rule(TRIAGE_STATES, State.MERGED, "case.triage", gettext_lazy("Merge into another case")),
     "leave": Rule(
         TRIAGE_STATES,
         State.LEFT_WITHOUT_CONSIDERATION,
-        TRIAGE_ROLES,
+        "case.triage",
         gettext_lazy("Leave without consideration"),
     ),
     "assign": Rule(
         frozenset({State.ACCEPTED, State.ASSIGNED, State.REOPENED}),
         State.ASSIGNED,
-        HEAD_ROLES,
+        "case.assign",
         gettext_lazy("Assign an officer"),
     ),
     "reroute": Rule(
         frozenset({State.ACCEPTED, State.ASSIGNED, State.REOPENED}),
         State.ACCEPTED,
-        HEAD_ROLES,
+        "case.assign",
         gettext_lazy("Re-route to another unit"),
     ),
     "review_start": Rule(
         frozenset({State.ASSIGNED}),
         State.IN_REVIEW,
-        OFFICER_ROLES,
+        "case.review",
         gettext_lazy("Start the review"),
         assignee_only=True,
     ),
     "decide": Rule(
-        frozenset({State.IN_REVIEW}), State.DECIDED, OFFICER_ROLES, gettext_lazy("Decide"), assignee_only=True
+        frozenset({State.IN_REVIEW}), State.DECIDED, "case.review", gettext_lazy("Decide"), assignee_only=True
     ),
     "answer": Rule(
         frozenset({State.DECIDED}),
         State.ANSWERED,
-        OFFICER_ROLES,
+        "case.review",
         gettext_lazy("Answer the reporter"),
         assignee_only=True,
     ),
     "close": Rule(
-        frozenset({State.ANSWERED}), State.CLOSED, OFFICER_ROLES, gettext_lazy("Close"), assignee_only=True
+        frozenset({State.ANSWERED}), State.CLOSED, "case.review", gettext_lazy("Close"), assignee_only=True
     ),
     "extend": Rule(
         frozenset({State.ACCEPTED, State.ASSIGNED, State.IN_REVIEW, State.DECIDED, State.REOPENED}),
         None,
-        HEAD_ROLES,
+        "case.extend",
         gettext_lazy("Extend the deadline"),
     ),
-    "appeal": Rule(
-        frozenset({State.ANSWERED, State.CLOSED}), State.REOPENED, frozenset(), gettext_lazy("Appeal")
-    ),
+    "appeal": Rule(frozenset({State.ANSWERED, State.CLOSED}), State.REOPENED, None, gettext_lazy("Appeal")),
 }
 
 # Work on an open case that changes no state: notes, requests to state bodies, links, clarifications.
@@ -122,6 +120,8 @@ REVIEW_STATES = frozenset({State.ACCEPTED, State.ASSIGNED, State.IN_REVIEW, Stat
 
 def in_scope(user: User, case: Case) -> bool:
     """Whether the case belongs to the user's unit or a unit below it."""
+    if isinstance(user, permissions.SystemActor):
+        return True
     if user.unit is None:
         return user.is_superuser
     if user.unit.is_sole_root:  # as scope_filter: the head of the only tree reaches every case
@@ -146,26 +146,27 @@ def scope_filter(user: User) -> Q:
     return q
 
 
-def effective_role(user: User) -> str:
-    return Role.ADMINISTRATOR if user.is_superuser else user.role
+def own_or_head(user, case: Case) -> bool:
+    """An officer works on their own cases; whoever assigns cases (a head) works on any in scope."""
+    return permissions.may(user, "case.assign") or case.assignee_id == user.pk
 
 
 def may(user: User, case: Case, action: str) -> bool:
     rule = RULES[action]
-    if case.state not in rule.from_states or not in_scope(user, case):
+    if case.state not in rule.from_states:
         return False
-    role = effective_role(user)
-    if role not in rule.roles:
+    if rule.capability is None:
+        return isinstance(user, permissions.ReporterActor)
+    if not permissions.may(user, rule.capability, case):
         return False
-    return not (rule.assignee_only and role == Role.CASE_OFFICER and case.assignee_id != user.pk)
+    return not rule.assignee_only or own_or_head(user, case)
 
 
 def may_work_on(user: User, case: Case) -> bool:
     """Notes, requests, links and clarifications: the assignee, or a head in scope, while the case is open."""
-    if case.state not in REVIEW_STATES or not in_scope(user, case):
+    if case.state not in REVIEW_STATES or not permissions.may(user, "case.review", case):
         return False
-    role = effective_role(user)
-    return role in HEAD_ROLES or (role == Role.CASE_OFFICER and case.assignee_id == user.pk)
+    return own_or_head(user, case)
 
 
 def allowed_actions(user: User, case: Case) -> list[str]:
@@ -184,7 +185,7 @@ def _transition(
     *,
     case: Case,
     action: str,
-    by: User | None,
+    by,
     changes: dict | None = None,
     data: dict | None = None,
     note: str | None = None,
@@ -197,7 +198,7 @@ def _transition(
             _("“%(action)s” is not possible while the case is “%(state)s”.")
             % {"action": rule.label, "state": case.get_state_display()}
         )
-    if by is not None and not may(by, case, action):
+    if not may(by, case, action):
         raise TransitionRefused(_("You may not do “%(action)s” on this case.") % {"action": rule.label})
     to_state = rule.to_state or case.state
     now = timezone.now()
@@ -228,11 +229,11 @@ def _transition(
 
 def _event(case, by, kind, *, from_state="", to_state="", data=None, note=None, at=None, actor_label=None):
     at = at or timezone.now()
-    label = actor_label or (by.get_username() if by else SYSTEM)
+    label = actor_label or by.get_username()
     CaseEvent.objects.create(
         case=case,
         at=at,
-        actor=by,
+        actor=by if isinstance(by, User) else None,
         actor_label=label,
         kind=kind,
         from_state=from_state,
@@ -247,6 +248,15 @@ def _event(case, by, kind, *, from_state="", to_state="", data=None, note=None, 
         target=case,
         data={"from": from_state, "to": to_state, **(data or {})},
     )
+
+
+def case_timeline_record(
+    *, case: Case, by: User | None, kind: str, data: dict | None = None, note: str | None = None
+) -> None:
+    """Another app's step in a case's life (e.g. a council put it on its agenda, or decided on it), on
+    the case's timeline and in the audit log as ``case.<kind>``; the case itself does not change. Runs
+    in the caller's transaction."""
+    _event(case, by, kind, data=data, note=note)
 
 
 def _clock_changes(case: Case, to_state: str, now: dt.datetime, changes: dict) -> dict:
@@ -277,9 +287,9 @@ def _tell_reporter(case: Case, text: str, by: User | None = None) -> Message:
         direction=Message.Direction.TO_REPORTER,
         created_at=timezone.now(),
         body=text,
-        author=by,
+        author=permissions.person_of(by),
     )
-    notify_reporter_by_email(case, text)
+    notify_reporter_by_email(message)
     return message
 
 
@@ -535,7 +545,7 @@ def case_request_send(
             question=question.strip(),
             sent_at=now,
             due_at=due,
-            sent_by=by,
+            sent_by=permissions.person_of(by),
         ),
     )
 
@@ -628,7 +638,7 @@ def case_answer(*, case: Case, by: User, findings: str) -> Case:
     )
 
 
-def case_close(*, case: Case, by: User | None) -> Case:
+def case_close(*, case: Case, by) -> Case:
     return _transition(case=case, action="close", by=by, changes={"closed_at": timezone.now()})
 
 
@@ -683,9 +693,8 @@ def case_appeal(*, case: Case, reason: str) -> Case:
     case = _transition(
         case=case,
         action="appeal",
-        by=None,
+        by=permissions.REPORTER,
         note=reason.strip(),
-        actor_label=REPORTER,
         changes={
             "appealed_at": now,
             "unit": unit,
@@ -708,7 +717,7 @@ def case_rate(*, case: Case, rating: int) -> Case:
     with transaction.atomic():
         if not Case.objects.filter(pk=case.pk, reporter_rating__isnull=True).update(reporter_rating=rating):
             raise TransitionRefused(_("The answer has already been rated."))
-        _event(case, None, "rated", data={"rating": rating}, actor_label=REPORTER)
+        _event(case, permissions.REPORTER, "rated", data={"rating": rating})
     case.refresh_from_db()
     return case
 
@@ -717,7 +726,7 @@ def reporter_message_received(*, report: Report) -> None:
     """Called when a reporter writes: the officer (or the unit's heads) hear of it."""
     case = Case.objects.filter(report=report).first()
     if case is not None:
-        _event(case, None, "reporter_message", actor_label=REPORTER)
+        _event(case, permissions.REPORTER, "reporter_message")
         notify_case_staff(case, kind="reporter_message")
 
 

@@ -9,36 +9,36 @@ from django.utils import timezone
 
 from adal.cases.models import IS_OPEN, Case, CaseEvent, State
 from adal.cases.notifications import notify_case_staff_many
-from adal.cases.services import SYSTEM
 from adal.core.audit import audit_record_many
 
 BATCH = 500
 
 
-def deadlines_sweep(*, now: dt.datetime) -> dict:
+def deadlines_sweep(*, now: dt.datetime, by) -> dict:
+    """``by`` is the system actor that runs it (the worker, or the ``sweep`` command)."""
     return {
-        "reminded": _remind(now),
-        "overdue": _escalate(now, level=1),
-        "very_overdue": _escalate(now, level=2),
-        "closed": _close_answered(now),
+        "reminded": _remind(now, by),
+        "overdue": _escalate(now, by, level=1),
+        "very_overdue": _escalate(now, by, level=2),
+        "closed": _close_answered(now, by),
     }
 
 
-def _remind(now) -> int:
+def _remind(now, by) -> int:
     due = Case.objects.filter(IS_OPEN, remind_at__lte=now)
     with transaction.atomic():
         cases = _claim(due.order_by("remind_at"), remind_at=None)
-        _record(cases, "reminder")
+        _record(cases, "reminder", by=by)
     return len(cases)
 
 
-def _escalate(now, *, level: int) -> int:
+def _escalate(now, by, *, level: int) -> int:
     """Level 1: past due, to the unit's head. Level 2: very overdue, to the next level's head."""
     moment = "due_at" if level == 1 else "escalate_at"
     due = Case.objects.filter(IS_OPEN, overdue_level=level - 1, **{f"{moment}__lt": now})
     with transaction.atomic():
         cases = _claim(due.order_by(moment), overdue_level=level, version=F("version") + 1)
-        _record(cases, "overdue" if level == 1 else "very_overdue")
+        _record(cases, "overdue" if level == 1 else "very_overdue", by=by)
     return len(cases)
 
 
@@ -56,7 +56,7 @@ def _claim(due, **changes) -> list[Case]:
     return list(Case.objects.filter(pk__in=pks).select_related("report", "unit__parent", "assignee"))
 
 
-def _record(cases: list[Case], kind: str, *, at=None, from_state="", to_state="", notify=True) -> None:
+def _record(cases: list[Case], kind: str, *, by, at=None, from_state="", to_state="", notify=True) -> None:
     """Each case's event and audit entry, written together for the batch, and the staff told. A change
     of state records what ``_transition`` records for it; a deadline step records the deadline."""
     at = at or timezone.now()
@@ -65,7 +65,7 @@ def _record(cases: list[Case], kind: str, *, at=None, from_state="", to_state=""
         CaseEvent(
             case=c,
             at=at,
-            actor_label=SYSTEM,
+            actor_label=by.get_username(),
             kind=kind,
             from_state=from_state,
             to_state=to_state,
@@ -77,6 +77,7 @@ def _record(cases: list[Case], kind: str, *, at=None, from_state="", to_state=""
         [
             {
                 "action": f"case.{kind}",
+                "actor": by,
                 "target": c,
                 "data": {"from": from_state, "to": to_state}
                 if moved
@@ -89,7 +90,7 @@ def _record(cases: list[Case], kind: str, *, at=None, from_state="", to_state=""
         notify_case_staff_many(cases, kind=kind)
 
 
-def _close_answered(now) -> int:
+def _close_answered(now, by) -> int:
     """Answered cases whose time to appeal has passed, closed a batch at a time: the change, event and audit
     entry that ``case_close`` writes for one case. An appeal racing the sweep finds the version moved and
     is refused with "someone changed this case", and may then be made on the closed case."""
@@ -105,5 +106,5 @@ def _close_answered(now) -> int:
             remind_at=None,
             escalate_at=None,
         )
-        _record(cases, "close", at=at, from_state=State.ANSWERED, to_state=State.CLOSED, notify=False)
+        _record(cases, "close", by=by, at=at, from_state=State.ANSWERED, to_state=State.CLOSED, notify=False)
     return len(cases)

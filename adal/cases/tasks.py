@@ -1,6 +1,5 @@
 import datetime as dt
 
-from django.core.mail import send_mail
 from django.tasks import task
 from django.utils import timezone
 
@@ -8,23 +7,16 @@ SWEEP_EVERY = dt.timedelta(minutes=5)
 
 
 @task
-def send_email(*, subject: str, body: str, recipients: list[str]) -> int:
-    return send_mail(subject, body, None, recipients)
-
-
-@task
 def sweep_deadlines() -> dict:
     """Reminders, escalations and closing of answered cases; then the next sweep is scheduled."""
     from adal.cases.sweep import deadlines_sweep
-    from adal.core.planner import planner_statistics_refresh
-    from adal.survey.services import microdata_imports_fail_abandoned
+    from adal.core.housekeeping import run_housekeeping
+    from adal.core.permissions import WORKER
 
-    now = timezone.now()
-    report = deadlines_sweep(now=now)
+    report = deadlines_sweep(now=timezone.now(), by=WORKER)
     schedule_sweep()  # first: whatever fails below, the sweeps go on
-    # The worker's one periodic job also does its other housekeeping: no request waits for it.
-    report["survey_imports_given_up"] = microdata_imports_fail_abandoned(now=now)
-    planner_statistics_refresh()
+    # The worker's one periodic job also runs every app's housekeeping: no request waits for it.
+    report["housekeeping"] = run_housekeeping(by=WORKER)
     return report
 
 

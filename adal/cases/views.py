@@ -3,8 +3,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,19 +14,13 @@ from adal.cases import services as s
 from adal.cases.models import OPEN_STATES, Case, State, StateBodyRequest
 from adal.cases.selectors import QueueFilters, case_for, queue_counts, queue_page
 from adal.core.audit import audit_record
-from adal.councils.services import may_put_on_agenda
-from adal.hotline.files import read_decrypted
+from adal.core.files import read_decrypted
+from adal.core.permissions import may, requires
 from adal.hotline.models import Attachment
 
 
-def _require_case_reader(user) -> None:
-    if not user.reads_case_content:
-        raise PermissionDenied
-
-
-@login_required
+@requires("case.read_content")
 def queue(request):
-    _require_case_reader(request.user)
     form = f.QueueFilterForm(request.GET or None)
     filters = QueueFilters()
     if form.is_valid():
@@ -181,22 +173,20 @@ def _render_case(request, case, *, failed=None, status=200):
         "measures": case.measures.all(),
         "links": case.links.select_related("other__report"),
         "actions": actions,
-        "may_put_on_agenda": may_put_on_agenda(request.user, case),
+        "may_put_on_agenda": may(request.user, "council.put_case_on_agenda", case),
         "labels": {name: s.RULES[name].label for name in s.RULES},
     }
     return render(request, "cases/case.html", context, status=status)
 
 
-@login_required
+@requires("case.read_content")
 def case_detail(request, pk: int):
-    _require_case_reader(request.user)
     return _render_case(request, case_for(request.user, pk))
 
 
-@login_required
+@requires("case.read_content")
 def case_action_form(request, pk: int, action: str):
     """One action's form, for HTMX to put into its <details> when the officer opens it."""
-    _require_case_reader(request.user)
     case = case_for(request.user, pk)
     requests = list(case.requests.all())
     if action not in ACTIONS or action not in _action_names(case, request.user, requests):
@@ -205,10 +195,9 @@ def case_action_form(request, pk: int, action: str):
     return render(request, "cases/case.html#action_form", context)
 
 
-@login_required
+@requires("case.read_content")
 @require_POST
 def case_action(request, pk: int, action: str):
-    _require_case_reader(request.user)
     if action not in ACTIONS:
         raise Http404
     case = case_for(request.user, pk)
@@ -227,9 +216,8 @@ def case_action(request, pk: int, action: str):
     return _render_case(request, case_for(request.user, pk), failed=form, status=400)
 
 
-@login_required
+@requires("case.read_content")
 def attachment_download(request, pk: int, attachment_id: int):
-    _require_case_reader(request.user)
     case = case_for(request.user, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_id, report=case.report)
     with transaction.atomic():

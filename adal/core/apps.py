@@ -12,6 +12,19 @@ class CoreConfig(AppConfig):
         post_migrate.connect(_sync_reference_data, sender=self)
         # post_migrate comes once per app, after all migrations have run: once is enough
         post_migrate.connect(_build_planner_statistics, sender=self)
+        _register_housekeeping()
+
+
+def _register_housekeeping():
+    from adal.core import housekeeping
+    from adal.core.audit import audit_checkpoint
+    from adal.core.planner import planner_statistics_refresh
+    from adal.core.tasks import task_results_purge
+
+    housekeeping.register("core.task_results_purge", task_results_purge)
+    housekeeping.register("core.planner_statistics", lambda *, by: planner_statistics_refresh())
+    # The chain's anchor outside the database, every five minutes with the sweep.
+    housekeeping.register("core.audit_checkpoint", audit_checkpoint)
 
 
 def _sync_reference_data(sender, using="default", **kwargs):

@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from adal.core import crypto
 from adal.core.audit import audit_record
 from adal.core.fields import encrypted_fields
+from adal.core.files import files_dir
 
 
 @dataclass
@@ -43,8 +44,6 @@ def _rotate_model(model, ring: crypto.KeyRing, batch: int) -> int:
 
 
 def rotate_keys(*, batch: int = 500) -> RotationReport:
-    from adal.hotline.files import files_dir
-
     ring = crypto.keyring()
     report = RotationReport()
     for model in apps.get_models():

@@ -106,16 +106,6 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor")
 
 
-# Roles whose work shows them the content of reports; they may not sign in without a second factor.
-ROLES_READING_CASE_CONTENT = frozenset(
-    {Role.OPERATOR, Role.CASE_OFFICER, Role.UNIT_HEAD, Role.ADMINISTRATOR, Role.AUDITOR}
-)
-
-
-# Roles that register reports arriving by phone, letter or in person.
-ROLES_REGISTERING_REPORTS = frozenset({Role.OPERATOR, Role.UNIT_HEAD, Role.ADMINISTRATOR})
-
-
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="staff")
@@ -130,25 +120,22 @@ class User(AbstractUser):
 
     @property
     def requires_second_factor(self) -> bool:
-        return self.is_superuser or self.role in ROLES_READING_CASE_CONTENT
+        """Whoever may read the content of reports may not sign in without a second factor."""
+        from adal.core.permissions import ROLES_WITH_SECOND_FACTOR, role_of  # the table imports this module
 
-    @property
-    def reads_case_content(self) -> bool:
-        return self.is_superuser or self.role in ROLES_READING_CASE_CONTENT
-
-    @property
-    def registers_reports(self) -> bool:
-        return self.role in ROLES_REGISTERING_REPORTS
+        return role_of(self) in ROLES_WITH_SECOND_FACTOR
 
     def is_locked(self, now=None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or timezone.now())
 
 
 class AuditEvent(models.Model):
-    """Append-only, hash-chained log of every state change and every read of case content.
+    """Append-only, keyed chain of every state change and every read of case content.
 
-    ``hash`` = SHA-256 over the previous hash and this entry's canonical fields; changing or deleting
-    any row breaks the chain at that point (see ``manage.py audit_verify``).
+    ``hash`` = HMAC-SHA256, under the audit key ``key_id`` (kept outside the database), over the
+    previous hash and this entry's canonical fields: changing or deleting any row breaks the chain at
+    that point, and only the key can seal a replacement. Signed checkpoints in a file outside the
+    database catch a chain cut short at its end (see ``adal.core.audit`` and ``manage.py audit_verify``).
     """
 
     seq = models.BigIntegerField(unique=True)
@@ -161,6 +148,7 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=32)
 
     class Meta:
         ordering = ["seq"]
@@ -206,3 +194,32 @@ class WorkdayException(models.Model):
 
     def __str__(self):
         return f"{self.date}: {self.get_kind_display()}"
+
+
+class LoginThrottle(models.Model):
+    """Failed staff sign-ins from one address in the current window (adal.core.loginthrottle).
+
+    A table, not the cache: every worker and process sees the same counts whatever the cache is, and a
+    restart does not forgive an attacker. The address is kept only as an HMAC under the server's key;
+    a row is deleted once its window has passed.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_ends = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.failures} failures until {self.window_ends:%Y-%m-%d %H:%M}"
+
+
+class SharedState(models.Model):
+    """Short-lived counters and marks that every worker must see alike, kept here when there is no
+    Redis (see adal.core.shared). Rows carry no address or report: only keyed names, and go at expiry."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    last_at = models.FloatField(default=0)  # Unix time of the last increment
+    expires_at = models.FloatField(db_index=True)  # Unix time
+
+    def __str__(self):
+        return self.name

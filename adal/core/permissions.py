@@ -13,7 +13,9 @@ the code asks of it: it is the code itself acting, not somebody signed in.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,10 +33,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "case.review": frozenset({R.CASE_OFFICER, R.UNIT_HEAD, R.ADMINISTRATOR}),
     "report.register": frozenset({R.OPERATOR, R.UNIT_HEAD, R.ADMINISTRATOR}),
     # councils and primaries
+    "council.create": frozenset({R.ADMINISTRATOR}),
     "council.manage": frozenset({R.COUNCIL_SECRETARY, R.ADMINISTRATOR}),
     "council.put_case_on_agenda": frozenset({R.CASE_OFFICER, R.UNIT_HEAD, R.ADMINISTRATOR}),
     "primary.manage": frozenset({R.COUNCIL_SECRETARY, R.ADMINISTRATOR}),
-    "primary.create": frozenset({R.ADMINISTRATOR}),
+    "voter.register": frozenset({R.ADMINISTRATOR}),
     # the disciplinary registry
     "discipline.record": frozenset({R.UNIT_HEAD, R.ADMINISTRATOR}),
     # ratings and the national index
@@ -48,6 +51,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "policy.manage": frozenset({R.ADMINISTRATOR}),
     "calendar.manage": frozenset({R.ADMINISTRATOR}),
     "audit.read": frozenset({R.ADMINISTRATOR, R.AUDITOR}),
+    "admin.access": frozenset({R.ADMINISTRATOR}),
 }
 
 # Roles whose work shows them the content of reports: they may not sign in without a second factor.
@@ -60,10 +64,11 @@ CAPABILITY_LABELS = {
     "case.extend": gettext_lazy("extend a case's deadline"),
     "case.review": gettext_lazy("review, decide and answer cases"),
     "report.register": gettext_lazy("register reports received by phone, letter or in person"),
+    "council.create": gettext_lazy("create councils"),
     "council.manage": gettext_lazy("manage a council"),
     "council.put_case_on_agenda": gettext_lazy("put a case on a council's agenda"),
     "primary.manage": gettext_lazy("run a council's primaries"),
-    "primary.create": gettext_lazy("call primaries"),
+    "voter.register": gettext_lazy("register voters of the primaries"),
     "discipline.record": gettext_lazy("record party discipline"),
     "ratings.manage": gettext_lazy("import ratings and set targets"),
     "survey.manage": gettext_lazy("manage survey waves and weighting"),
@@ -74,6 +79,7 @@ CAPABILITY_LABELS = {
     "policy.manage": gettext_lazy("manage response policies"),
     "calendar.manage": gettext_lazy("manage the working-day calendar"),
     "audit.read": gettext_lazy("read the audit log"),
+    "admin.access": gettext_lazy("use the administration site"),
 }
 
 
@@ -86,11 +92,9 @@ class NotAllowed(Refused, PermissionDenied):
     """Refused for want of a capability: a view that lets it through answers 403."""
 
 
-@dataclass(frozen=True)
-class SystemActor:
-    """The code acting on its own: the worker, a management command, the demo loader."""
+class _Actor:
+    """What permission checks and the audit log read of an actor who is not a signed-in person."""
 
-    name: str
     pk = None
     is_active = True
     is_superuser = False
@@ -98,15 +102,31 @@ class SystemActor:
     role = ""
     unit = None
     unit_id = None
-
-    @property
-    def label(self) -> str:
-        return f"system:{self.name}"
+    label = ""
 
     def get_username(self) -> str:
         return self.label
 
 
+@dataclass(frozen=True)
+class SystemActor(_Actor):
+    """The code acting on its own: the worker, a management command, the demo loader."""
+
+    name: str
+
+    @property
+    def label(self) -> str:
+        return f"system:{self.name}"
+
+
+class ReporterActor(_Actor):
+    """The holder of a receipt, acting on their own report alone (the page opened it by the receipt).
+    Has no capability of the table: the reporter's own actions (appeal, rating, messages) say so."""
+
+    label = "reporter"
+
+
+REPORTER = ReporterActor()
 SYSTEM = SystemActor("system")
 WORKER = SystemActor("worker")
 
@@ -155,7 +175,9 @@ def may(user, capability: str, obj=None) -> bool:
     if obj is None or isinstance(user, SystemActor):
         return True
     rule = _object_rules.get(capability)
-    return rule is None or rule(user, obj)
+    if rule is None:  # fail closed: an object with no rule to judge it is a mistake, not a yes
+        raise LookupError(f"no object rule is registered for {capability!r}")
+    return rule(user, obj)
 
 
 def require(user, capability: str, obj=None, *, message: str | None = None) -> None:
@@ -168,4 +190,30 @@ def require(user, capability: str, obj=None, *, message: str | None = None) -> N
 
 def actor_label(actor) -> str:
     """How the audit log names an actor."""
-    return actor.label if isinstance(actor, SystemActor) else actor.get_username()
+    return actor.get_username()
+
+
+def requires(capability: str):
+    """A staff page: signed in, and holding ``capability`` (a 403 otherwise). The page still asks about
+    its object (``require(user, capability, obj)``) once it has loaded it. The capability is kept on
+    the view, so a test can walk every page and role from the table."""
+    if capability not in CAPABILITIES:
+        raise KeyError(f"unknown capability {capability!r}")
+
+    def decorate(view):
+        @wraps(view)
+        def checked(request, *args, **kwargs):
+            require(request.user, capability)
+            return view(request, *args, **kwargs)
+
+        page = login_required(checked)
+        page.capability = capability
+        return page
+
+    return decorate
+
+
+def person_of(actor):
+    """The signed-in person behind an actor, for the columns that record who did something (None when
+    the code itself acted: the audit log names that actor)."""
+    return None if isinstance(actor, SystemActor | ReporterActor) else actor

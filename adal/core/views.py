@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from adal.core.addresses import client_address
 from adal.core.services import LoginRefused, staff_login_check
 
 
@@ -42,6 +43,7 @@ def staff_login(request):
                 username=form.cleaned_data["username"],
                 password=form.cleaned_data["password"],
                 totp_code=form.cleaned_data["code"],
+                address=client_address(request),
             )
         except LoginRefused as e:
             form.add_error(None, str(e))

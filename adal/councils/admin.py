@@ -1,59 +1,44 @@
-"""Reference data (topics, people, councils' names and quorum) is edited here, each change audited.
-Memberships, meetings, agendas and proposals are shown read-only: their rules (overlapping terms, one
-chair, quorum, the case timeline) live in the services."""
+"""Reference data (topics and people) is edited here through the services, each change audited.
+Councils, memberships, meetings, agendas and proposals are only listed: their rules (the council tree,
+overlapping terms, one chair, quorum, the case timeline) live in the services and the staff pages."""
 
 from django.contrib import admin
-from django.db import transaction
-from django.utils import timezone
 
-from adal.core.audit import audit_record
+from adal.core.admin import ServiceModelAdmin
 from adal.councils.models import AgendaItem, Council, Meeting, Membership, News, Person, Proposal, Topic
+from adal.councils.services import PERSON_FIELDS, person_create, person_update, topic_save
 
 
-class AuditedAdmin(admin.ModelAdmin):
-    def save_model(self, request, obj, form, change):
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            audit_record(
-                action=f"admin.{obj._meta.model_name}.{'changed' if change else 'added'}",
-                actor=request.user,
-                target=obj,
-                data={"fields": sorted(form.changed_data)},
-            )
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ServiceModelAdmin):
+    """Listed only: it names no service, so nothing is added, changed or deleted here."""
 
 
 @admin.register(Topic)
-class TopicAdmin(AuditedAdmin):
+class TopicAdmin(ServiceModelAdmin):
+    capability = "council.manage"
     list_display = ["code", "name_ru", "name_kk", "name_en", "category", "order"]
     list_editable = ["order"]
     search_fields = ["code", "name_ru", "name_kk", "name_en"]
 
+    def service_save(self, request, obj, form):
+        return topic_save(topic=obj, by=request.user)
+
 
 @admin.register(Person)
-class PersonAdmin(AuditedAdmin):
+class PersonAdmin(ServiceModelAdmin):
+    capability = "council.manage"
     list_display = ["full_name", "full_name_latin", "user"]
     search_fields = ["full_name", "full_name_latin"]
     raw_id_fields = ["user"]
     exclude = ["created_at"]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_at = timezone.now()
-        super().save_model(request, obj, form, change)
+    def service_create(self, request, obj, form):
+        values = {name: form.cleaned_data[name] for name in PERSON_FIELDS if name in form.cleaned_data}
+        return person_create(by=request.user, **values)
+
+    def service_update(self, request, obj, form):
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in PERSON_FIELDS}
+        return person_update(person=Person.objects.get(pk=obj.pk), by=request.user, **changes)
 
 
 class MembershipInline(admin.TabularInline):
@@ -68,9 +53,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Council)
-class CouncilAdmin(AuditedAdmin):
-    """Councils are created by ``council_create``, which hangs them in the tree; here only their
-    names, address, territory and quorum change."""
+class CouncilAdmin(ReadOnlyAdmin):
+    """Councils are created by ``council_create``, which hangs them in the tree; the admin lists them."""
 
     list_display = ["name_ru", "level", "unit", "territory", "slug", "quorum_fraction"]
     list_filter = ["level"]
@@ -86,12 +70,7 @@ class CouncilAdmin(AuditedAdmin):
         "territory",
         "quorum_fraction",
     ]
-    readonly_fields = ["unit", "parent", "level"]
-    autocomplete_fields = ["territory"]
     inlines = [MembershipInline]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(Membership)

@@ -5,6 +5,7 @@ import datetime as dt
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from adal.core.apischemas import errors
 from adal.councils.selectors import chosen_period, council_statistics
 
 router = Router(tags=["councils"])
@@ -40,7 +41,7 @@ class PeriodOut(Schema):
     last_day: dt.date
 
 
-class StatisticsOut(Schema):
+class CouncilStatisticsOut(Schema):
     period: PeriodOut
     meetings_held: int = Field(description="Council meetings held in the period")
     by_region: list[RegionMeetings] = Field(description="Each meeting under the region it was held in")
@@ -48,13 +49,9 @@ class StatisticsOut(Schema):
     proposals: ProposalFigures
 
 
-class Error(Schema):
-    detail: str | list
-
-
 @router.get(
     "/stats/councils",
-    response={200: StatisticsOut, 422: Error},
+    response={200: CouncilStatisticsOut, **errors(422)},
     auth=None,
     summary="Council meetings and proposals in a period",
     url_name="councils_statistics",

@@ -10,6 +10,8 @@ class CouncilsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_install_topics, sender=self)
+        # The councils' object rules (which council, which case) are registered where they are written.
+        import adal.councils.services  # noqa: F401
 
 
 def _install_topics(sender, using="default", **kwargs):

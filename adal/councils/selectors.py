@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from adal.cases.clocks import local_date
 from adal.cases.models import Case
 from adal.cases.selectors import Period
+from adal.core import permissions
 from adal.core.models import Role, Territory, User
 from adal.core.workdays import ALMATY
 from adal.councils.models import (
@@ -33,13 +34,13 @@ HELD_STATES = (Meeting.State.HELD, Meeting.State.MINUTES_PUBLISHED)
 
 
 def councils_managed_by(user: User) -> QuerySet[Council]:
-    if not user.is_active:
+    """The councils whose pages the user manages: as ``may(user, "council.manage", council)`` says of
+    each (a secretary, the council of their own unit; an administrator, every council)."""
+    if not permissions.may(user, "council.manage"):
         return Council.objects.none()
-    if user.is_superuser or user.role == Role.ADMINISTRATOR:
+    if permissions.role_of(user) == Role.ADMINISTRATOR:
         return Council.objects.all()
-    if user.role != Role.COUNCIL_SECRETARY or user.unit_id is None:
-        return Council.objects.none()
-    return Council.objects.filter(unit_id=user.unit_id)
+    return Council.objects.filter(unit_id=user.unit_id) if user.unit_id else Council.objects.none()
 
 
 def is_member(user: User | None, council: Council, on: dt.date | None = None) -> bool:

@@ -1,5 +1,5 @@
 """Councils' work: one service per action. Each checks that the actor manages the council (its
-secretary, or an administrator; ``by=None`` is the system, e.g. the demo), validates before it writes,
+secretary, or an administrator; the demo acts as the system actor), validates before it writes,
 and writes its audit entry in the same transaction. Where two secretaries could act at once, the
 change is a conditional UPDATE on the state and "0 rows" means someone else got there first.
 
@@ -21,9 +21,11 @@ from django.utils.translation import ngettext
 
 from adal.cases.clocks import local_date
 from adal.cases.models import Case
-from adal.cases.services import OFFICER_ROLES, TransitionRefused, _event, effective_role, in_scope
+from adal.cases.services import TransitionRefused, case_timeline_record, in_scope, own_or_head
+from adal.core import permissions
 from adal.core.audit import audit_record
 from adal.core.models import Role, Territory, Unit, User
+from adal.core.permissions import SystemActor, require
 from adal.councils.models import (
     PROPOSAL_OUTCOMES,
     RESERVED_SLUGS,
@@ -56,32 +58,32 @@ def today() -> dt.date:
 # ---------------------------------------------------------------- scope
 
 
-def _is_administrator(user: User) -> bool:
-    return user.is_active and (user.is_superuser or user.role == Role.ADMINISTRATOR)
-
-
-def may_manage(user: User | None, council: Council) -> bool:
+@permissions.object_rule("primary.manage")
+@permissions.object_rule("council.manage")
+def _council_in_reach(user: User, council: Council) -> bool:
     """A council secretary manages the council of their own unit; an administrator, any council."""
-    if user is None or not user.is_active:
-        return False
-    if _is_administrator(user):
+    if permissions.role_of(user) == Role.ADMINISTRATOR:
         return True
-    return (
-        user.role == Role.COUNCIL_SECRETARY and user.unit_id is not None and user.unit_id == council.unit_id
-    )
+    return user.unit_id is not None and user.unit_id == council.unit_id
 
 
-def _require_manager(by: User | None, council: Council) -> None:
-    if by is not None and not may_manage(by, council):
+def may_manage(user, council: Council) -> bool:
+    return permissions.may(user, "council.manage", council)
+
+
+def _require_manager(by, council: Council) -> None:
+    if not permissions.may(by, "council.manage", council):
         raise CouncilActionRefused(_("Only the secretary of this council or an administrator may do this."))
 
 
-def may_put_on_agenda(user: User, case: Case) -> bool:
+@permissions.object_rule("council.put_case_on_agenda")
+def _case_in_reach(user: User, case: Case) -> bool:
     """The case's own officer, or a head of a unit above it — as for any other work on the case."""
-    role = effective_role(user)
-    if not user.is_active or role not in OFFICER_ROLES or not in_scope(user, case):
-        return False
-    return role != Role.CASE_OFFICER or case.assignee_id == user.pk
+    return in_scope(user, case) and own_or_head(user, case)
+
+
+def may_put_on_agenda(user, case: Case) -> bool:
+    return permissions.may(user, "council.put_case_on_agenda", case)
 
 
 def council_region(council: Council) -> Territory | None:
@@ -137,10 +139,10 @@ def council_create(
     slug: str = "",
     territory: Territory | None = None,
     quorum_fraction: Decimal | str = Decimal("0.50"),
-    by: User | None,
+    by,
 ) -> Council:
     """The council of a unit; it hangs under the council of the unit above, which must exist."""
-    if by is not None and not _is_administrator(by):
+    if not permissions.may(by, "council.create"):
         raise CouncilActionRefused(_("Only an administrator may create a council."))
     names = [n.strip() for n in (name_ru, name_kk, name_en)]
     if not all(names):
@@ -195,9 +197,9 @@ def person_create(
     full_name_latin: str = "",
     user: User | None = None,
     links: Iterable[str] = (),
-    by: User | None,
+    by,
 ) -> Person:
-    if by is not None and not (_is_administrator(by) or (by.is_active and by.role == Role.COUNCIL_SECRETARY)):
+    if not permissions.may(by, "council.manage"):
         raise CouncilActionRefused(_("Only a council secretary or an administrator may add people."))
     if not full_name.strip():
         raise CouncilActionRefused(_("Give the person's full name."))
@@ -219,6 +221,45 @@ def person_create(
     return person
 
 
+PERSON_FIELDS = frozenset({"full_name", "full_name_latin", "user", "links"})
+
+
+def person_update(*, person: Person, by: User | SystemActor, **changes) -> Person:
+    """A person's names, staff account and public profiles."""
+    require(by, "council.manage")
+    unknown = set(changes) - PERSON_FIELDS
+    if unknown:
+        raise TypeError(f"person_update() cannot change {sorted(unknown)}")
+    if "links" in changes:
+        changes["links"] = _valid_urls(changes["links"])
+    for name, value in changes.items():
+        setattr(person, name, value.strip() if isinstance(value, str) else value)
+    with transaction.atomic():
+        _saved(person)
+        audit_record(
+            action="council.person_updated",
+            actor=by,
+            target=person,
+            data={"fields": sorted(changes), "user": person.user_id},
+        )
+    return person
+
+
+def topic_save(*, topic: Topic, by: User | SystemActor) -> Topic:
+    """Add or change an agenda topic: its code, names, hotline category and place in the list."""
+    require(by, "council.manage")
+    adding = topic.pk is None
+    with transaction.atomic():
+        _saved(topic)
+        audit_record(
+            action="council.topic_added" if adding else "council.topic_changed",
+            actor=by,
+            target=topic,
+            data={"code": topic.code, "category": topic.category, "order": topic.order},
+        )
+    return topic
+
+
 # ---------------------------------------------------------------- membership
 
 
@@ -229,7 +270,7 @@ def membership_add(
     position: str,
     term_start: dt.date,
     term_end: dt.date | None = None,
-    by: User | None,
+    by,
 ) -> Membership:
     """Seat a person for a term. Refused if it overlaps another term of theirs on this council, or if
     it would give the council two chairs on any day."""
@@ -281,7 +322,7 @@ def membership_add(
     return new
 
 
-def membership_cease(*, membership: Membership, on: dt.date, reason: str = "", by: User | None) -> Membership:
+def membership_cease(*, membership: Membership, on: dt.date, reason: str = "", by) -> Membership:
     """End a membership early; ``on`` is the first day the person no longer sits."""
     _require_manager(by, membership.council)
     if on < membership.term_start:
@@ -316,7 +357,7 @@ def _where(council: Council) -> dict:
 
 
 def meeting_plan(
-    *, council: Council, planned_at: dt.datetime, place: str = "", online_url: str = "", by: User | None
+    *, council: Council, planned_at: dt.datetime, place: str = "", online_url: str = "", by
 ) -> Meeting:
     """A meeting may also be planned for a past moment: secretaries record meetings after the fact."""
     _require_manager(by, council)
@@ -365,7 +406,7 @@ def _check_case_for_council(case: Case, council: Council) -> None:
         )
 
 
-def _item_create(meeting: Meeting, topic: Topic, title: str, rapporteur: str, by: User | None) -> AgendaItem:
+def _item_create(meeting: Meeting, topic: Topic, title: str, rapporteur: str, by) -> AgendaItem:
     last = meeting.agenda_items.aggregate(last=Max("order"))["last"] or 0
     item = _saved(
         AgendaItem(meeting=meeting, order=last + 1, topic=topic, title=title, rapporteur=rapporteur.strip())
@@ -379,17 +420,17 @@ def _item_create(meeting: Meeting, topic: Topic, title: str, rapporteur: str, by
     return item
 
 
-def _link_case(item: AgendaItem, case: Case, by: User | None) -> None:
+def _link_case(item: AgendaItem, case: Case, by) -> None:
     if item.cases.filter(pk=case.pk).exists():
         raise CouncilActionRefused(
             _("Case %(number)s is already on this agenda item.") % {"number": case.report.registration_number}
         )
     item.cases.add(case)
     meeting, council = item.meeting, item.meeting.council
-    _event(
-        case,
-        by,
-        "council_agenda",
+    case_timeline_record(
+        case=case,
+        by=by,
+        kind="council_agenda",
         data={"council": council.pk, "meeting": meeting.pk, "item": item.pk},
         note=f"{council.name}, {_day(local_date(meeting.planned_at))}: {item.title}",
     )
@@ -402,7 +443,7 @@ def agenda_item_add(
     title: str,
     rapporteur: str = "",
     cases: Iterable[Case] = (),
-    by: User | None,
+    by,
 ) -> AgendaItem:
     """An item at the end of the agenda; each linked case's timeline records the placement."""
     _require_manager(by, meeting.council)
@@ -427,7 +468,7 @@ def case_put_on_agenda(
     *,
     case: Case,
     meeting: Meeting,
-    by: User | None,
+    by,
     item: AgendaItem | None = None,
     topic: Topic | None = None,
     title: str = "",
@@ -435,7 +476,7 @@ def case_put_on_agenda(
 ) -> AgendaItem:
     """A case officer puts a case on a council meeting's agenda: onto an existing item, or as a new
     item on the topic of the case's category. The case's timeline records the placement."""
-    if by is not None and not may_put_on_agenda(by, case):
+    if not permissions.may(by, "council.put_case_on_agenda", case):
         raise CouncilActionRefused(
             _("Only the officer of this case or a head of its unit may put it on a council's agenda.")
         )
@@ -476,7 +517,7 @@ def meeting_record_held(
     meeting: Meeting,
     present: Iterable[Membership],
     decisions: dict | None = None,
-    by: User | None,
+    by,
     held_on: dt.date | None = None,
     minutes: str = "",
 ) -> Meeting:
@@ -537,10 +578,10 @@ def meeting_record_held(
         for pk, text in decided.items():
             AgendaItem.objects.filter(pk=pk).update(decision=text)
             for case in items[pk].cases.all():
-                _event(
-                    case,
-                    by,
-                    "council_decision",
+                case_timeline_record(
+                    case=case,
+                    by=by,
+                    kind="council_decision",
                     data={"council": council.pk, "meeting": meeting.pk, "item": pk},
                     note=f"{council.name}, {_day(held_on)}: {text}",
                 )
@@ -565,7 +606,7 @@ def minutes_publish(
     meeting: Meeting,
     visibility: str = Meeting.Visibility.PUBLIC,
     minutes: str | None = None,
-    by: User | None,
+    by,
 ) -> Meeting:
     """Publish the minutes of a held meeting, to everyone or to the council's members only. Once."""
     _require_manager(by, meeting.council)
@@ -605,7 +646,7 @@ def proposal_create(
     text: str,
     meetings: Iterable[Meeting] = (),
     cases: Iterable[Case] = (),
-    by: User | None,
+    by,
 ) -> Proposal:
     """A draft proposal, optionally tied to the meetings that discussed it and the cases behind it."""
     _require_manager(by, council)
@@ -629,7 +670,7 @@ def proposal_create(
                 text=text,
                 state=Proposal.State.DRAFT,
                 created_at=timezone.now(),
-                created_by=by,
+                created_by=permissions.person_of(by),
             )
         )
         proposal.meetings.set(meetings)
@@ -679,7 +720,7 @@ def _not_in_future(day: dt.date) -> None:
         raise CouncilActionRefused(_("The date cannot be in the future."))
 
 
-def proposal_submit(*, proposal: Proposal, by: User | None, submitted_on: dt.date | None = None) -> Proposal:
+def proposal_submit(*, proposal: Proposal, by, submitted_on: dt.date | None = None) -> Proposal:
     _require_manager(by, proposal.council)
     submitted_on = submitted_on or today()
     _not_in_future(submitted_on)
@@ -694,7 +735,7 @@ def proposal_submit(*, proposal: Proposal, by: User | None, submitted_on: dt.dat
     )
 
 
-def proposal_consider(*, proposal: Proposal, by: User | None, on: dt.date | None = None) -> Proposal:
+def proposal_consider(*, proposal: Proposal, by, on: dt.date | None = None) -> Proposal:
     """The addressee has taken the proposal up."""
     _require_manager(by, proposal.council)
     on = on or today()
@@ -712,9 +753,7 @@ def proposal_consider(*, proposal: Proposal, by: User | None, on: dt.date | None
     )
 
 
-def proposal_answer(
-    *, proposal: Proposal, outcome: str, answer: str, answered_on: dt.date, by: User | None
-) -> Proposal:
+def proposal_answer(*, proposal: Proposal, outcome: str, answer: str, answered_on: dt.date, by) -> Proposal:
     """The addressee's answer: the outcome, its reasoning and its date. An addressee who answers
     without first announcing the consideration is common, so a submitted proposal may be answered too."""
     _require_manager(by, proposal.council)
@@ -761,9 +800,7 @@ def topics_install(*, using: str = "default") -> None:
 # ---------------------------------------------------------------- news
 
 
-def news_post(
-    *, council: Council, title: str, body: str, meeting: Meeting | None = None, by: User | None
-) -> News:
+def news_post(*, council: Council, title: str, body: str, meeting: Meeting | None = None, by) -> News:
     """Publish a post on the council's page and in its feeds at once; it may report on one of the
     council's meetings."""
     _require_manager(by, council)
@@ -780,7 +817,7 @@ def news_post(
                 body=body,
                 meeting=meeting,
                 published_at=timezone.now(),
-                created_by=by,
+                created_by=permissions.person_of(by),
             )
         )
         audit_record(

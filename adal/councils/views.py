@@ -10,8 +10,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from adal.cases.clocks import local_date
 from adal.cases.selectors import case_for
+from adal.core.permissions import require, requires
 from adal.councils import forms as f
 from adal.councils import services as s
 from adal.councils.models import Council, Meeting, Proposal
@@ -254,17 +253,16 @@ def statistics(request):
 
 def _managed(request, slug: str) -> Council:
     council = _council(slug)
-    if not s.may_manage(request.user, council):
-        raise PermissionDenied
+    require(request.user, "council.manage", council)
     return council
 
 
-@login_required
+@requires("council.manage")
 def staff_home(request):
     return render(request, "councils/staff/home.html", {"councils": councils_managed_by(request.user)})
 
 
-@login_required
+@requires("council.manage")
 def staff_council(request, slug: str):
     council = _managed(request, slug)
     return render(
@@ -295,7 +293,7 @@ def _simple_form(request, council: Council, form, *, heading: str, save, done: C
     return render(request, "councils/staff/form.html", context, status=status)
 
 
-@login_required
+@requires("council.manage")
 def meeting_new(request, slug: str):
     council = _managed(request, slug)
     return _simple_form(
@@ -314,7 +312,7 @@ def meeting_new(request, slug: str):
     )
 
 
-@login_required
+@requires("council.manage")
 def proposal_new(request, slug: str):
     council = _managed(request, slug)
     return _simple_form(
@@ -336,7 +334,7 @@ def proposal_new(request, slug: str):
     )
 
 
-@login_required
+@requires("council.manage")
 def news_new(request, slug: str):
     council = _managed(request, slug)
     return _simple_form(
@@ -490,13 +488,13 @@ def _meeting_page(request, council: Council, meeting: Meeting, bound=None, statu
     return render(request, "councils/staff/meeting.html", context, status=status)
 
 
-@login_required
+@requires("council.manage")
 def staff_meeting(request, slug: str, pk: int):
     council = _managed(request, slug)
     return _meeting_page(request, council, get_object_or_404(council.meetings, pk=pk))
 
 
-@login_required
+@requires("council.manage")
 @require_POST
 def meeting_action(request, slug: str, pk: int, action: str):
     council = _managed(request, slug)
@@ -527,13 +525,13 @@ def _proposal_page(request, council: Council, proposal: Proposal, bound=None, st
     return render(request, "councils/staff/proposal.html", context, status=status)
 
 
-@login_required
+@requires("council.manage")
 def staff_proposal(request, slug: str, pk: int):
     council = _managed(request, slug)
     return _proposal_page(request, council, get_object_or_404(council.proposals, pk=pk))
 
 
-@login_required
+@requires("council.manage")
 @require_POST
 def proposal_action(request, slug: str, pk: int, action: str):
     council = _managed(request, slug)
@@ -551,15 +549,12 @@ def proposal_action(request, slug: str, pk: int, action: str):
 # ---------------------------------------------------------------- from a case to a council's agenda
 
 
-@login_required
+@requires("council.put_case_on_agenda")
 def case_agenda(request, pk: int):
     """The case's officer (or a head above) puts the case on a planned meeting of a council that may
     consider it; the case's timeline records it, and later the council's decision."""
-    if not request.user.reads_case_content:
-        raise PermissionDenied
     case = case_for(request.user, pk)
-    if not s.may_put_on_agenda(request.user, case):
-        raise PermissionDenied
+    require(request.user, "council.put_case_on_agenda", case)
     form = f.CaseAgendaForm(request.POST or None, meetings=meetings_open_for_case(case))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

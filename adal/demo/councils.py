@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from adal.core.models import Territory, Unit
+from adal.core.permissions import SYSTEM
 from adal.core.territories import NEW_REGIONS_2022, current_regions
 from adal.core.workdays import ALMATY
 from adal.councils.models import Council, Meeting, Membership, Position, Proposal, Topic
@@ -155,7 +156,7 @@ class _Builder:
                 **_council_names(territory),
                 slug=f"{slugify(territory.name_en)}-{territory.kato[:4]}" if territory else "national",
                 territory=territory,
-                by=None,
+                by=SYSTEM,
             )
             self.seat(council, founded)
         return council
@@ -167,11 +168,11 @@ class _Builder:
             membership_add(
                 council=council,
                 person=person_create(
-                    full_name=self.name(), links=[f"https://social.example/adal-{self.people}"], by=None
+                    full_name=self.name(), links=[f"https://social.example/adal-{self.people}"], by=SYSTEM
                 ),
                 position=position,
                 term_start=since,
-                by=None,
+                by=SYSTEM,
             )
             for position in positions
         ]
@@ -182,11 +183,14 @@ class _Builder:
         rng = self.rng
         with frozen_at(_at(day, 9) - dt.timedelta(days=10)):
             meeting = meeting_plan(
-                council=council, planned_at=_at(day, rng.choice([10, 11, 15])), place="Зал заседаний", by=None
+                council=council,
+                planned_at=_at(day, rng.choice([10, 11, 15])),
+                place="Зал заседаний",
+                by=SYSTEM,
             )
             codes = rng.sample(list(TOPIC_WEIGHTS), k=rng.choice([1, 1, 1, 2]), counts=TOPIC_WEIGHTS.values())
             items = [
-                agenda_item_add(meeting=meeting, topic=self.topics[c], title=AGENDA_TITLES[c], by=None)
+                agenda_item_add(meeting=meeting, topic=self.topics[c], title=AGENDA_TITLES[c], by=SYSTEM)
                 for c in dict.fromkeys(codes)
             ]
         if not hold:
@@ -204,11 +208,11 @@ class _Builder:
                 decisions=decisions if quorum else None,
                 held_on=day,
                 minutes=f"Рассмотрено вопросов: {len(items)}.",
-                by=None,
+                by=SYSTEM,
             )
         if rng.random() < 0.1:
             with frozen_at(_at(day + dt.timedelta(days=3), 12)):
-                minutes_publish(meeting=meeting, by=None)
+                minutes_publish(meeting=meeting, by=SYSTEM)
         return meeting
 
     def half_year(self, council: Council) -> int:
@@ -240,7 +244,7 @@ class _Builder:
                     addressee=addressee,
                     title=title,
                     text=f"{title}: текст.",
-                    by=None,
+                    by=SYSTEM,
                 )
             self._advance(proposal, state, submitted)
 
@@ -248,12 +252,12 @@ class _Builder:
         if state == Proposal.State.DRAFT:
             return
         with frozen_at(_at(submitted)):
-            proposal = proposal_submit(proposal=proposal, submitted_on=submitted, by=None)
+            proposal = proposal_submit(proposal=proposal, submitted_on=submitted, by=SYSTEM)
         if state == Proposal.State.SUBMITTED:
             return
         considered = submitted + dt.timedelta(days=10)
         with frozen_at(_at(considered)):
-            proposal = proposal_consider(proposal=proposal, on=considered, by=None)
+            proposal = proposal_consider(proposal=proposal, on=considered, by=SYSTEM)
         if state == Proposal.State.UNDER_CONSIDERATION:
             return
         answered = considered + dt.timedelta(days=30)
@@ -263,7 +267,7 @@ class _Builder:
                 outcome=state,
                 answer="Ответ государственного органа с обоснованием принятого решения.",
                 answered_on=answered,
-                by=None,
+                by=SYSTEM,
             )
 
 
@@ -281,6 +285,7 @@ def _voters(rng: random.Random, region: Territory, count: int, *, since: dt.date
                 membership_number=f"{prefix}-{n + 1:05d}",
                 region=region,
                 position_level=PositionLevel.OTHER,
+                by=SYSTEM,
             )
             voters.append(
                 voter_account_create(
@@ -288,7 +293,7 @@ def _voters(rng: random.Random, region: Territory, count: int, *, since: dt.date
                     username=f"{prefix.lower()}-{n + 1:05d}",
                     password=None,
                     territory=rng.choice([region, *districts]),
-                    by=None,
+                    by=SYSTEM,
                 )
             )
     return voters
@@ -308,11 +313,11 @@ def _finished_primary(b: _Builder, council: Council) -> Primary:
             nominations_close=_at(dt.date(2020, 2, 1), 18),
             voting_starts=_at(dt.date(2020, 2, 10), 9),
             voting_ends=_at(dt.date(2020, 2, 20), 18),
-            by=None,
+            by=SYSTEM,
         )
         nominations = [
             nomination_create(
-                primary=primary, candidate=v.member, nominator=rng.choice(b.members[council.pk]), by=None
+                primary=primary, candidate=v.member, nominator=rng.choice(b.members[council.pk]), by=SYSTEM
             )
             for v in nominees
         ]
@@ -341,11 +346,11 @@ def _open_primary(b: _Builder, council: Council) -> Primary:
             nominations_close=now + dt.timedelta(days=10),
             voting_starts=now + dt.timedelta(days=14),
             voting_ends=now + dt.timedelta(days=21),
-            by=None,
+            by=SYSTEM,
         )
         for v in voters[:2]:
             nomination_create(
-                primary=primary, candidate=v.member, nominator=b.members[council.pk][0], by=None
+                primary=primary, candidate=v.member, nominator=b.members[council.pk][0], by=SYSTEM
             )
     with frozen_at(now - dt.timedelta(days=1)):
         nomination_answer(
@@ -399,4 +404,4 @@ def _around_the_period(b: _Builder, of_2019: list[Council], today: list[Council]
     soon = timezone.localdate() + dt.timedelta(days=7)
     for council in today:
         day = soon + dt.timedelta(days=b.rng.randint(0, 20))
-        meeting_plan(council=council, planned_at=_at(day, 15), place="Зал заседаний", by=None)
+        meeting_plan(council=council, planned_at=_at(day, 15), place="Зал заседаний", by=SYSTEM)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from adal.core.models import Territory
+from adal.core.permissions import SYSTEM
 from adal.core.territories import current_regions
 from adal.core.workdays import ALMATY
 from adal.demo.history import frozen_at
@@ -233,6 +234,7 @@ class _Recorder:
                 position_level=person.level,
                 organisation=person.organisation,
                 is_public_official=person.official,
+                by=SYSTEM,
             )
 
     def open(self, member: PartyMember, person: Person, decided_on: dt.date):
@@ -252,25 +254,30 @@ class _Recorder:
                 deciding_body=f"Бюро политического совета регионального филиала ({region.name_ru})",
                 opened_on=opened_on,
                 region=region,
+                by=SYSTEM,
             )
 
     def decide(self, proceeding, sanction: str, on: dt.date):
         with frozen_at(_moment(on)):
-            return proceeding_decide(proceeding=proceeding, sanction=sanction, decided_on=on)
+            return proceeding_decide(proceeding=proceeding, sanction=sanction, decided_on=on, by=SYSTEM)
 
     def appeal(self, proceeding, outcome: str) -> None:
         if not outcome:
             return
         filed_on = proceeding.decided_on + dt.timedelta(days=7)
         with frozen_at(_moment(filed_on)):
-            proceeding = proceeding_appeal(proceeding=proceeding, filed_on=filed_on)
+            proceeding = proceeding_appeal(proceeding=proceeding, filed_on=filed_on, by=SYSTEM)
         if outcome == "pending":
             return
         decided_on = filed_on + dt.timedelta(days=25)
         reason = "Приговор отменён судом апелляционной инстанции." if outcome == Status.REVERSED else ""
         with frozen_at(_moment(decided_on)):
             proceeding_appeal_decide(
-                proceeding=proceeding, outcome=outcome, decided_on=decided_on, reversal_reason=reason
+                proceeding=proceeding,
+                outcome=outcome,
+                decided_on=decided_on,
+                reversal_reason=reason,
+                by=SYSTEM,
             )
 
 
@@ -291,6 +298,7 @@ def build_discipline(*, seed: int = 2019) -> DisciplineDemo:
                     appeal_period_days=30,
                     only_public_officials=True,
                     min_sanction=Sanction.WARNING,
-                )
+                ),
+                by=SYSTEM,
             )
     return DisciplineDemo(members=len(members), proceedings=recorder.proceedings, named=members[:3])

@@ -13,6 +13,7 @@ from unittest import mock
 from adal.cases import services as cs
 from adal.cases.models import Case
 from adal.cases.sweep import deadlines_sweep
+from adal.core.permissions import SYSTEM
 from adal.core.workdays import ALMATY
 from adal.hotline.models import Report
 from adal.hotline.services import reporter_message_add
@@ -214,7 +215,7 @@ def _side_exit(case, target, operator, merge_into):
 def daily_sweeps(schedule: Schedule, start: dt.datetime, now: dt.datetime) -> None:
     day = start.astimezone(ALMATY).replace(hour=18, minute=0, second=0, microsecond=0)
     while day < now:
-        schedule.at(day, lambda d=day: deadlines_sweep(now=d))
+        schedule.at(day, lambda d=day: deadlines_sweep(now=d, by=SYSTEM))
         day += D
 
 

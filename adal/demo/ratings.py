@@ -6,6 +6,7 @@ publishers' files copied into adal/ratings/data/."""
 from decimal import Decimal
 from pathlib import Path
 
+from adal.core.permissions import SYSTEM
 from adal.ratings.models import Country, Index, Method, RatingImport, Target
 from adal.ratings.services import import_file, index_save, target_save
 
@@ -82,9 +83,11 @@ IMPORTS = [
 
 
 def build_ratings() -> dict[str, Index]:
-    indices = {fields["code"]: index_save(index=Index(**fields)) for fields in INDICES}
+    indices = {fields["code"]: index_save(index=Index(**fields), by=SYSTEM) for fields in INDICES}
     for code, fmt, name in IMPORTS:
-        import_file(index=indices[code], fmt=fmt, file_name=name, content=(DATA / name).read_bytes())
+        import_file(
+            index=indices[code], fmt=fmt, file_name=name, content=(DATA / name).read_bytes(), by=SYSTEM
+        )
     target_save(
         target=Target(
             index=indices["cpi"],
@@ -96,6 +99,7 @@ def build_ratings() -> dict[str, Index]:
             basis_kk="Партияның сыбайлас жемқорлыққа қарсы бағдарламасының екінші кезеңінің жол картасы "
             "(2025 жылға дейін)",
             basis_en="Road map of stage 2 of the party's anti-corruption programme (to 2025)",
-        )
+        ),
+        by=SYSTEM,
     )
     return indices

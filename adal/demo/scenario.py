@@ -11,6 +11,7 @@ from django.utils import timezone
 from adal.cases.models import Case, RoutingRule
 from adal.cases.sweep import deadlines_sweep
 from adal.core.models import Role, Territory, Unit, User
+from adal.core.permissions import SYSTEM
 from adal.core.selectors import regions_current
 from adal.core.services import staff_create, staff_totp_reset, unit_create
 from adal.demo.councils import build_councils
@@ -147,6 +148,7 @@ def build_units() -> dict[str, Unit]:
         name_kk="Орталық аппарат",
         name_en="Central office",
         level=Unit.Level.CENTRE,
+        by=SYSTEM,
     )
     units = {"centre": centre}
     for region in regions_current():
@@ -157,6 +159,7 @@ def build_units() -> dict[str, Unit]:
             level=Unit.Level.REGION,
             parent=centre,
             territory=region,
+            by=SYSTEM,
         )
     for parent_kato in DISTRICT_UNIT_PARENTS:
         for district in Territory.objects.filter(parent__kato=parent_kato).order_by("kato")[:3]:
@@ -167,6 +170,7 @@ def build_units() -> dict[str, Unit]:
                 level=Unit.Level.DISTRICT,
                 parent=units[parent_kato],
                 territory=district,
+                by=SYSTEM,
             )
     return units
 
@@ -191,8 +195,9 @@ def build_accounts(units: dict[str, Unit]) -> list[DemoAccount]:
             unit=units[unit_key],
             email=f"{role.value}@adal.example",
             is_superuser=role == Role.ADMINISTRATOR,
+            by=SYSTEM,
         )
-        secret = staff_totp_reset(user=user)
+        secret = staff_totp_reset(user=user, by=SYSTEM)
         accounts.append(DemoAccount(user.username, role.label, str(units[unit_key]), password, secret))
     return accounts
 
@@ -229,6 +234,7 @@ def build_unit_staff(units: dict[str, Unit], accounts_by_role: dict[str, User]) 
             role=Role.UNIT_HEAD,
             unit=unit,
             email=f"head-{key}@adal.example",
+            by=SYSTEM,
         )
         officers[unit.pk] = staff_create(
             username=f"officer-{key}",
@@ -236,6 +242,7 @@ def build_unit_staff(units: dict[str, Unit], accounts_by_role: dict[str, User]) 
             role=Role.CASE_OFFICER,
             unit=unit,
             email=f"officer-{key}@adal.example",
+            by=SYSTEM,
         )
     return {
         "heads": heads,
@@ -351,7 +358,7 @@ def build_history(*, staff: dict, count: int = 60, seed: int = 2026, days: int =
             )
     daily_sweeps(schedule, arrivals[0], now)
     schedule.run()
-    deadlines_sweep(now=now)
+    deadlines_sweep(now=now, by=SYSTEM)
     return receipts
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from adal.core.models import User
+from adal.core.permissions import SYSTEM
 from adal.survey.models import MicrodataImport, Wave
 from adal.survey.selectors import regions_on
 from adal.survey.services import (
@@ -457,7 +457,7 @@ def _csv(rows: list[list]) -> bytes:
     return out.getvalue().encode()
 
 
-def build_survey(*, by: User | None = None, seed: int = 2025) -> SurveyDemo:
+def build_survey(*, by=SYSTEM, seed: int = 2025) -> SurveyDemo:
     """The instrument, the margins and two published waves, through the services."""
     rng = np.random.default_rng(seed)
     instrument = instrument_create(spec=INSTRUMENT, by=by)

@@ -4,10 +4,11 @@ proceedings move only through their services and are read-only here."""
 from django import forms
 from django.contrib import admin
 
+from adal.core import permissions
+from adal.core.admin import ServiceModelAdmin
 from adal.discipline.models import PartyMember, Proceeding, PublicationRule
 from adal.discipline.services import (
     MEMBER_FIELDS,
-    RECORDING_ROLES,
     member_create,
     member_update,
     publication_rule_delete,
@@ -16,11 +17,11 @@ from adal.discipline.services import (
 
 
 def _records_discipline(request) -> bool:
-    return request.user.is_superuser or request.user.role in RECORDING_ROLES
+    return permissions.may(request.user, "discipline.record")
 
 
 @admin.register(PartyMember)
-class PartyMemberAdmin(admin.ModelAdmin):
+class PartyMemberAdmin(ServiceModelAdmin):
     list_display = [
         "full_name",
         "membership_number",
@@ -51,34 +52,22 @@ class PartyMemberAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and _records_discipline(request)
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
+    def service_create(self, request, obj, form):
         values = {name: form.cleaned_data[name] for name in self.fields if name in form.cleaned_data}
-        if change:
-            changed = {name: values[name] for name in form.changed_data if name in MEMBER_FIELDS}
-            member_update(member=PartyMember.objects.get(pk=obj.pk), by=request.user, **changed)
-        else:
-            obj.pk = member_create(by=request.user, **values).pk
+        return member_create(by=request.user, **values)
+
+    def service_update(self, request, obj, form):
+        changed = {name: form.cleaned_data[name] for name in form.changed_data if name in MEMBER_FIELDS}
+        return member_update(member=PartyMember.objects.get(pk=obj.pk), by=request.user, **changed)
 
 
 @admin.register(Proceeding)
-class ProceedingAdmin(admin.ModelAdmin):
+class ProceedingAdmin(ServiceModelAdmin):
     list_display = ["member", "grounds", "status", "sanction", "decided_on", "region", "position_level"]
     list_filter = ["status", "sanction", "grounds", "position_level"]
     search_fields = ["member__full_name", "member__membership_number", "deciding_body"]
     date_hierarchy = "decided_on"
     list_select_related = ["member", "region"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class PublicationRuleForm(forms.ModelForm):
@@ -101,7 +90,7 @@ class PublicationRuleForm(forms.ModelForm):
 
 
 @admin.register(PublicationRule)
-class PublicationRuleAdmin(admin.ModelAdmin):
+class PublicationRuleAdmin(ServiceModelAdmin):
     form = PublicationRuleForm
     list_display = [
         "name",
@@ -122,12 +111,8 @@ class PublicationRuleAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and _records_discipline(request)
 
-    def save_model(self, request, obj, form, change):
-        publication_rule_save(rule=obj, by=request.user)
+    def service_save(self, request, obj, form):
+        return publication_rule_save(rule=obj, by=request.user)
 
-    def delete_model(self, request, obj):
+    def service_delete(self, request, obj):
         publication_rule_delete(rule=obj, by=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for rule in queryset:
-            publication_rule_delete(rule=rule, by=request.user)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from adal.core.apischemas import errors
 from adal.discipline.selectors import discipline_statistics, public_entries
 
 router = Router(tags=["discipline"])
@@ -33,7 +34,7 @@ class PositionLevelCount(Schema):
     count: int
 
 
-class StatisticsOut(Schema):
+class DisciplineStatisticsOut(Schema):
     held_responsible: int = Field(description="People with a sanction decided in the period and not reversed")
     expelled: int = Field(description="People expelled in the period (not reinstated on appeal)")
     by_sanction: list[SanctionCount] = Field(description="Each person under their most severe sanction")
@@ -58,13 +59,9 @@ class PublicEntryOut(Schema):
     upheld_on_appeal: bool
 
 
-class Error(Schema):
-    detail: str | list
-
-
 @router.get(
     "/stats/discipline",
-    response={200: StatisticsOut, 422: Error},
+    response={200: DisciplineStatisticsOut, **errors(422)},
     auth=None,
     summary="Party members held responsible in a period",
 )
@@ -80,7 +77,7 @@ def statistics(
 
 @router.get(
     "/discipline/public",
-    response=list[PublicEntryOut],
+    response={200: list[PublicEntryOut], **errors()},
     auth=None,
     summary="Sanctions published under the active publication rule",
 )

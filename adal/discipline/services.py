@@ -13,8 +13,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from adal.cases.models import Case, Measure, MeasureKind
+from adal.core import permissions
 from adal.core.audit import audit_record
-from adal.core.models import Role, Territory, User
+from adal.core.models import Territory
 from adal.discipline.models import (
     STANDING,
     Grounds,
@@ -26,22 +27,21 @@ from adal.discipline.models import (
     Status,
 )
 
-# Who records party decisions; ``by=None`` is the system (imports, the demo).
-RECORDING_ROLES = frozenset({Role.UNIT_HEAD, Role.ADMINISTRATOR})
 MEMBER_FIELDS = frozenset(
     {"full_name", "region", "position", "position_level", "organisation", "is_public_official"}
 )
 
 
-class DisciplineRefused(Exception):
+class DisciplineRefused(permissions.Refused):
     pass
 
 
 # ---------------------------------------------------------------- checks shared by the services
 
 
-def _check_may_record(by: User | None) -> None:
-    if by is not None and not (by.is_superuser or by.role in RECORDING_ROLES):
+def _check_may_record(by) -> None:
+    """``by`` is the person recording, or the system actor (imports, the demo)."""
+    if not permissions.may(by, "discipline.record"):
         raise DisciplineRefused(_("Only a unit head or an administrator may record party discipline."))
 
 
@@ -152,7 +152,7 @@ def member_create(
     position_level: str = PositionLevel.OTHER,
     organisation: str = "",
     is_public_official: bool = False,
-    by: User | None = None,
+    by,
 ) -> PartyMember:
     _check_may_record(by)
     member = PartyMember(
@@ -176,7 +176,7 @@ def member_create(
     return member
 
 
-def member_update(*, member: PartyMember, by: User | None = None, **changes) -> PartyMember:
+def member_update(*, member: PartyMember, by, **changes) -> PartyMember:
     """A member's present record (post, region...). Proceedings keep what they copied at the time."""
     _check_may_record(by)
     unknown = set(changes) - MEMBER_FIELDS
@@ -231,7 +231,7 @@ def proceeding_open(
     case: Case | None = None,
     measure: Measure | None = None,
     region: Territory | None = None,
-    by: User | None = None,
+    by,
 ) -> Proceeding:
     """Open a proceeding. ``region`` is the member's region at the time, when it is no longer the
     member's present one (a record entered late, a member who has moved)."""
@@ -282,7 +282,7 @@ def proceeding_decide(
     sanction: str,
     decided_on: dt.date,
     region: Territory | None = None,
-    by: User | None = None,
+    by,
 ) -> Proceeding:
     """Record the sanction. ``region`` corrects the region of the time, if it changed since opening."""
     _check_may_record(by)
@@ -320,7 +320,7 @@ def proceeding_decide(
     return proceeding
 
 
-def proceeding_appeal(*, proceeding: Proceeding, filed_on: dt.date, by: User | None = None) -> Proceeding:
+def proceeding_appeal(*, proceeding: Proceeding, filed_on: dt.date, by) -> Proceeding:
     """The member appeals the decision; the sanction stands until the appeal is decided."""
     _check_may_record(by)
     _refuse_unless(
@@ -355,7 +355,7 @@ def proceeding_appeal_decide(
     outcome: str,
     decided_on: dt.date,
     reversal_reason: str = "",
-    by: User | None = None,
+    by,
 ) -> Proceeding:
     """Uphold the sanction, or reverse it with a reason; a reversed sanction no longer counts."""
     _check_may_record(by)
@@ -393,7 +393,7 @@ def proceeding_appeal_decide(
 # ---------------------------------------------------------------- the publication rule
 
 
-def publication_rule_save(*, rule: PublicationRule, by: User | None = None) -> PublicationRule:
+def publication_rule_save(*, rule: PublicationRule, by) -> PublicationRule:
     """Create or change a rule; activating one deactivates the others in the same transaction."""
     _check_may_record(by)
     if not rule.name.strip():
@@ -423,7 +423,7 @@ def publication_rule_save(*, rule: PublicationRule, by: User | None = None) -> P
     return rule
 
 
-def publication_rule_delete(*, rule: PublicationRule, by: User | None = None) -> None:
+def publication_rule_delete(*, rule: PublicationRule, by) -> None:
     _check_may_record(by)
     with transaction.atomic():
         audit_record(action="discipline.publication_rule_deleted", actor=by, target=rule)

@@ -3,16 +3,24 @@
 import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
+from functools import wraps
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from ninja import Body, File, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 from ninja.security import APIKeyHeader
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from adal.core.apischemas import errors
 from adal.core.territories import DISTRICTS, current_regions
+from adal.hotline.files import read_upload
+from adal.hotline.handler import handler
 from adal.hotline.models import Category, Channel, IdentityMode
 from adal.hotline.receipts import receipt_normalise
-from adal.hotline.selectors import reporter_inbox
 from adal.hotline.services import (
     ReportDraft,
     report_find_by_receipt,
@@ -23,7 +31,7 @@ from adal.hotline.services import (
 from adal.hotline.services import (
     UploadedFile as Upload,
 )
-from adal.hotline.throttle import Verdict, throttle_check, throttle_failure, throttle_success
+from adal.hotline.throttle import Verdict, throttle_check, throttle_failure
 
 router = Router(tags=["reports"])
 
@@ -60,12 +68,15 @@ class ReceiptAuth(APIKeyHeader):
         if report is None:
             throttle_failure(address)
             return None
-        throttle_success(address)
         request.receipt = receipt
         return report
 
 
-class IdentityIn(Schema):
+class IdentityIn(BaseModel):
+    # A plain pydantic model, not a ninja Schema: a Schema reads attributes off any value, so
+    # `[null, null]` or `"x"` passed as an empty identity. This one takes an object and nothing else.
+    model_config = ConfigDict(extra="forbid")
+
     name: str = Field("", max_length=200, description="Full name")
     iin: str = Field("", max_length=20, description="12-digit individual identification number")
     phone: str = Field("", max_length=30)
@@ -161,11 +172,40 @@ class MessageIn(Schema):
     text: str = Field(max_length=20_000)
 
 
-class Error(Schema):
-    detail: str | list
+def _own_origins(request) -> set[str]:
+    site = urlsplit(settings.SITE_URL)
+    return {
+        f"{request.scheme}://{request.get_host()}",
+        f"{site.scheme}://{site.netloc}",
+        *settings.CSRF_TRUSTED_ORIGINS,
+    }
 
 
-@router.post("", response={201: ReportCreated, 422: Error}, auth=None, summary="Submit a report")
+def same_site_json(run):
+    """A browser sends text/plain or a form to another site without asking first (no CORS preflight):
+    a report is created only from JSON, and never by a page of another site. Clients that are not
+    browsers send neither Origin nor Sec-Fetch-Site and are not affected."""
+
+    @wraps(run)
+    def checked(request, *args, **kwargs):
+        origin = request.headers.get("Origin")
+        if request.headers.get("Sec-Fetch-Site") == "cross-site" or (
+            origin is not None and origin not in _own_origins(request)
+        ):
+            return JsonResponse({"detail": _("A report cannot be sent from another site.")}, status=403)
+        if request.content_type != "application/json":
+            return JsonResponse(
+                {"detail": _("Send the report as JSON, with Content-Type: application/json.")}, status=415
+            )
+        return run(request, *args, **kwargs)
+
+    return checked
+
+
+@router.post(
+    "", response={201: ReportCreated, **errors(400, 403, 413, 415, 422)}, auth=None, summary="Submit a report"
+)
+@decorate_view(same_site_json)
 def create_report(request, payload: ReportIn = Body(..., example=EXAMPLE_REPORT)):
     identity = payload.identity or IdentityIn()
     draft = ReportDraft(
@@ -193,12 +233,18 @@ def create_report(request, payload: ReportIn = Body(..., example=EXAMPLE_REPORT)
 
 @router.post(
     "/attachments",
-    response={201: list[FileOut], 401: Error, 422: Error, 429: Error},
+    response={201: list[FileOut], **errors(400, 401, 413, 422, 429)},
     auth=ReceiptAuth(),
     summary="Add evidence files to a report",
+    description=(
+        "Hidden data (location, author, software, dates) is removed from PDF, JPEG, PNG, WEBP, DOCX, XLSX "
+        "and ODT files; HEIC pictures, audio and video keep theirs. Pictures above "
+        f"{settings.ADAL_IMAGE_MAX_PIXELS // 1_000_000} million pixels are refused (422)."
+    ),
 )
 def add_files(request, files: list[UploadedFile] = File(...)):
-    added = reporter_files_add(report=request.auth, files=[Upload(name=f.name, data=f.read()) for f in files])
+    uploads = [Upload(name=f.name, data=read_upload(f)) for f in files]
+    added = reporter_files_add(report=request.auth, files=uploads)
     return Status(
         201, [{"name": a.original_name, "content_type": a.content_type, "size": a.size} for a in added]
     )
@@ -206,12 +252,12 @@ def add_files(request, files: list[UploadedFile] = File(...)):
 
 @router.get(
     "/status",
-    response={200: StatusOut, 401: Error, 429: Error},
+    response={200: StatusOut, **errors(401, 429)},
     auth=ReceiptAuth(),
     summary="Read the report's status, deadlines and messages",
 )
 def status(request):
-    view = reporter_inbox(request.auth)
+    view = handler().inbox(request.auth)
     return {
         "registration_number": view.report.registration_number,
         "status": view.case.state,
@@ -237,7 +283,7 @@ def status(request):
 
 @router.post(
     "/messages",
-    response={201: MessageOut, 401: Error, 422: Error, 429: Error},
+    response={201: MessageOut, **errors(400, 401, 413, 422, 429)},
     auth=ReceiptAuth(),
     summary="Send a message or additional information",
 )

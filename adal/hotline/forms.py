@@ -1,7 +1,9 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from adal.core.selectors import districts_current, regions_current
+from adal.hotline.files import read_upload
 from adal.hotline.models import Category, Channel, IdentityMode
 from adal.hotline.services import STAFF_CHANNELS, ReportDraft, UploadedFile
 
@@ -17,6 +19,12 @@ class MultipleFileField(forms.FileField):
         files = data if isinstance(data, list | tuple) else [data] if data else []
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
+
+# Told before sending: which files lose their hidden data and which keep it (see hotline.files).
+METADATA_NOTE = _(
+    "Hidden data (location, author, software, dates) is removed from PDF, JPEG, PNG, WEBP, DOCX, XLSX "
+    "and ODT files; HEIC pictures, audio and video keep theirs."
+)
 
 IDENTITY_HELP = {
     IdentityMode.ANONYMOUS: _(
@@ -38,7 +46,7 @@ class ServiceFormMixin:
     """Shared by the forms whose data goes to a hotline service."""
 
     def uploaded_files(self) -> list[UploadedFile]:
-        return [UploadedFile(name=f.name, data=f.read()) for f in self.cleaned_data.get("files") or []]
+        return [UploadedFile(name=f.name, data=read_upload(f)) for f in self.cleaned_data.get("files") or []]
 
     def add_service_errors(self, error_dict: dict[str, list[str]]) -> None:
         for name, messages in error_dict.items():
@@ -89,9 +97,10 @@ class ReportForm(ServiceFormMixin, forms.Form):
     files = MultipleFileField(
         label=_("Evidence files"),
         required=False,
-        help_text=_(
-            "Up to 5 files of 10 MB each: PDF, pictures, audio, video, "
-            "DOCX, XLSX. Location data is removed from pictures."
+        help_text=format_lazy(
+            "{} {}",
+            _("Up to 5 files of 10 MB each: PDF, pictures, audio, video, DOCX, XLSX, ODT."),
+            METADATA_NOTE,
         ),
     )
     identity_mode = forms.ChoiceField(
@@ -183,7 +192,9 @@ class MessageForm(ServiceFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     files = MultipleFileField(
-        label=_("Add files"), required=False, help_text=_("Up to 5 files of 10 MB each.")
+        label=_("Add files"),
+        required=False,
+        help_text=format_lazy("{} {}", _("Up to 5 files of 10 MB each."), METADATA_NOTE),
     )
 
 

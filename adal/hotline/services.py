@@ -1,5 +1,8 @@
 import datetime as dt
+import logging
 import re
+import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -11,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from adal.cases.services import case_open, reporter_message_received
 from adal.core.audit import audit_record
+from adal.core.files import remove_stored, store_encrypted
 from adal.core.iin import parse_iin
 from adal.core.models import Territory, User
-from adal.hotline.files import CheckedFile, check_file, remove_stored, store_encrypted
+from adal.hotline.files import CheckedFile, check_file
+from adal.hotline.handler import handler
 from adal.hotline.models import (
     Attachment,
     Category,
@@ -32,6 +36,8 @@ MESSAGE_MAX = 20_000
 REPORT_MAX_FILES = 20
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()\-]{8,18}[0-9]$")
 STAFF_CHANNELS = {Channel.PHONE, Channel.LETTER, Channel.IN_PERSON}
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -100,17 +106,18 @@ def report_submit(
     region, district, checked = _validate(draft, files, channel, registered_by)
     received_at = received_at or timezone.now()
     stored: list[str] = []
+    tx = _Write()
     try:
         stored = [store_encrypted(f.data) for f in checked]
         for _attempt in range(3):
             receipt = receipt_generate()
             hashed = receipt_hash(receipt)  # slow by design: outside the transaction, so it holds no lock
             try:
-                with transaction.atomic():
+                with tx.atomic():
                     report = _create_report(
                         draft, region, district, channel, registered_by, received_at, hashed
                     )
-                    case_open(report=report)
+                    handler().open_case(report=report)
                     _attach(report, None, checked, stored, received_at)
                     audit_record(
                         action="report.registered",
@@ -125,7 +132,7 @@ def report_submit(
                 continue
         raise RuntimeError("could not draw a unique receipt")
     except BaseException:
-        remove_stored(stored)
+        tx.remove_unless_committed(stored)
         raise
 
 
@@ -322,7 +329,7 @@ def reporter_message_add(
             report=report, direction=Message.Direction.FROM_REPORTER, created_at=now, body=body
         )
         _attach(report, message, checked, stored, now)
-        reporter_message_received(report=report)
+        handler().message_received(report=report)
         audit_record(
             action="report.reporter_message",
             actor_label="reporter",
@@ -371,13 +378,49 @@ def _check_report_files(report: Report, files, errors: Errors) -> list[CheckedFi
 
 
 def _with_stored_files(checked: list[CheckedFile], write):
-    """Store the files, then run ``write`` in one transaction; on any failure no file remains."""
+    """Store the files, then run ``write`` in one transaction; unless it commits, no file remains."""
     now = timezone.now()
     stored: list[str] = []
+    tx = _Write()
     try:
         stored = [store_encrypted(f.data) for f in checked]
-        with transaction.atomic():
-            return write(now, stored)
+        with tx.atomic():
+            result = write(now, stored)
+        return result
     except BaseException:
-        remove_stored(stored)
+        tx.remove_unless_committed(stored)
         raise
+
+
+class _Write:
+    """One write of rows that name stored files, and whether it reached COMMIT.
+
+    ``transaction.atomic()`` runs the on-commit hooks in its exit, after COMMIT, so an exception out of
+    it does not mean that nothing was saved: the first hook of the transaction records the commit. The
+    files are removed only when their rows were not committed, and work after the commit (queuing an
+    e-mail…) can neither fail the request nor undo what was saved: its failure is logged."""
+
+    committed = False
+
+    @contextmanager
+    def atomic(self):
+        try:
+            with transaction.atomic():
+                transaction.on_commit(self._commit_seen)
+                yield
+        except Exception as e:
+            if not self.committed:
+                raise
+            # Only the error's type and place: its message may quote what was written.
+            logger.error(
+                "Work after a commit failed (%s); what was committed stands:\n%s",
+                type(e).__name__,
+                "".join(traceback.format_tb(e.__traceback__)),
+            )
+
+    def _commit_seen(self) -> None:
+        self.committed = True
+
+    def remove_unless_committed(self, stored: list[str]) -> None:
+        if not self.committed:
+            remove_stored(stored)

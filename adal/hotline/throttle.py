@@ -1,21 +1,22 @@
-"""Throttling of receipt guesses, without remembering who guessed.
+"""Throttling of receipt guesses, shared by every worker, without remembering who guessed.
 
-A client is known only by an HMAC of its address under a random key that lives in the cache
-(memory or a non-persistent Redis) and is replaced every window, so nothing on disk can tie a
-counter to an address, and after the window nothing at all remains. The first few failures are
-free; after that each attempt must wait twice as long as the last; past the maximum the client is
-refused until the window ends.
+A client is known only by an HMAC of its address under a key derived from the server's secret and
+the current window, so the counters (in Redis or the database, see adal.core.shared) hold no
+address, and they expire with the window. The first few failures are free; after that each attempt
+must wait twice as long as the last; past the maximum the client is refused until the window ends.
+A correct receipt changes nothing: failures stay counted for the whole window, so a reporter who
+holds one receipt cannot interleave it with guesses to start the count again.
 """
 
 import hashlib
 import hmac
-import secrets
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.translation import ngettext
+
+from adal.core.shared import shared_get, shared_incr
 
 
 @dataclass(frozen=True)
@@ -37,36 +38,25 @@ def _window() -> tuple[int, int]:
     return now // length, length - now % length
 
 
-def _client_token(address: str) -> str:
-    window, remaining = _window()
-    key_name = f"throttle:key:{window}"
-    cache.add(key_name, secrets.token_hex(32), timeout=remaining + 60)
-    key = cache.get(key_name)
-    return (
-        f"throttle:{window}:"
-        + hmac.new(bytes.fromhex(key), address.encode(), hashlib.sha256).hexdigest()[:32]
-    )
+def _client_name(address: str) -> str:
+    window, _ = _window()
+    window_key = hmac.new(settings.SECRET_KEY.encode(), f"receipt-throttle:{window}".encode(), hashlib.sha256)
+    client = hmac.new(window_key.digest(), address.encode(), hashlib.sha256).hexdigest()[:32]
+    return f"throttle:{window}:{client}"
 
 
 def throttle_check(address: str) -> Verdict:
-    state = cache.get(_client_token(address)) or (0, 0.0)
-    failures, last_failure = state
+    state = shared_get(_client_name(address))
     _, remaining = _window()
-    if failures >= settings.ADAL_RECEIPT_THROTTLE_MAX_FAILURES:
+    if state.count >= settings.ADAL_RECEIPT_THROTTLE_MAX_FAILURES:
         return Verdict(False, remaining)
     free = settings.ADAL_RECEIPT_THROTTLE_FREE_FAILURES
-    if failures >= free:
-        wait = 2 ** (failures - free) - (time.time() - last_failure)
+    if state.count >= free:
+        wait = 2 ** (state.count - free) - (time.time() - state.last_at)
         if wait > 0:
             return Verdict(False, int(wait) + 1)
     return Verdict(True)
 
 
 def throttle_failure(address: str) -> None:
-    token = _client_token(address)
-    failures, _ = cache.get(token) or (0, 0.0)
-    cache.set(token, (failures + 1, time.time()), timeout=_window()[1])
-
-
-def throttle_success(address: str) -> None:
-    cache.delete(_client_token(address))
+    shared_incr(_client_name(address), ttl=_window()[1])

@@ -2,8 +2,7 @@ import contextlib
 import re
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -11,14 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from adal.cases.services import TransitionRefused, case_appeal, case_rate
-from adal.core.sealed import set_sealed_cookie, unseal
+from adal.core.permissions import Refused, requires
+from adal.core.sealed import revoke, set_sealed_cookie, unseal
 from adal.hotline.forms import AppealForm, MessageForm, RatingForm, ReceiptForm, ReportForm, StaffReportForm
+from adal.hotline.handler import handler
 from adal.hotline.models import Report
 from adal.hotline.receipts import receipt_format, receipt_normalise
-from adal.hotline.selectors import reporter_inbox
 from adal.hotline.services import report_find_by_receipt, report_submit, reporter_message_add
-from adal.hotline.throttle import throttle_check, throttle_failure, throttle_success
+from adal.hotline.throttle import throttle_check, throttle_failure
 
 REGISTRATION_NUMBER = re.compile(r"AC-\d{4}-\d{6,9}")
 SLIP_COOKIE, INBOX_COOKIE = "adal_slip", "adal_inbox"
@@ -98,7 +97,6 @@ def inbox_login(request):
             form.add_error("receipt", _("This receipt opens no report. Check the digits and try again."))
             status = 401
         else:
-            throttle_success(address)
             response = redirect("hotline:inbox")
             set_sealed_cookie(
                 response,
@@ -120,7 +118,7 @@ def _inbox_session(request) -> tuple[Report | None, str]:
 
 def _render_inbox(request, report, *, form=None, appeal_form=None, status=200):
     context = {
-        "view": reporter_inbox(report),
+        "view": handler().inbox(report),
         "form": form or MessageForm(),
         "appeal_form": appeal_form or AppealForm(),
     }
@@ -157,8 +155,8 @@ def inbox_appeal(request):
     form = AppealForm(request.POST)
     if form.is_valid():
         try:
-            case_appeal(case=report.case, reason=form.cleaned_data["reason"])
-        except TransitionRefused as e:
+            handler().appeal(case=report.case, reason=form.cleaned_data["reason"])
+        except Refused as e:
             form.add_error("reason", str(e))
         else:
             return redirect("hotline:inbox")
@@ -172,25 +170,24 @@ def inbox_rate(request):
         return redirect("hotline:inbox_login")
     form = RatingForm(request.POST)
     if form.is_valid():
-        with contextlib.suppress(TransitionRefused):  # the page shows the case as it is
-            case_rate(case=report.case, rating=form.cleaned_data["rating"])
+        with contextlib.suppress(Refused):  # the page shows the case as it is
+            handler().rate(case=report.case, rating=form.cleaned_data["rating"])
     return redirect("hotline:inbox")
 
 
 @require_POST
 def inbox_logout(request):
+    revoke(request.COOKIES.get(INBOX_COOKIE), purpose="inbox")  # a copy of the cookie dies with it
     response = redirect("core:home")
     response.delete_cookie(INBOX_COOKIE, path="/inbox/")
     return response
 
 
-@login_required
+@requires("report.register")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def staff_report_new(request):
     """An operator registers a report that came by phone, letter or in person."""
-    if not request.user.registers_reports:
-        raise PermissionDenied
     form = StaffReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,11 +4,12 @@ Values change only by imports, which are uploaded, previewed and committed on th
 from django.contrib import admin
 from django.shortcuts import redirect
 
+from adal.core.admin import ServiceModelAdmin
 from adal.ratings.models import Country, Index, IndexValue, RatingImport, SourceScore, Target
 from adal.ratings.services import country_save, index_save, may_manage_ratings, target_delete, target_save
 
 
-class ManagedAdmin(admin.ModelAdmin):
+class ManagedAdmin(ServiceModelAdmin):
     """Open to analysts and administrators; nothing is deleted here but targets."""
 
     def has_add_permission(self, request):
@@ -17,28 +18,14 @@ class ManagedAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and may_manage_ratings(request.user)
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Index)
 class IndexAdmin(ManagedAdmin):
     list_display = ["code", "name_ru", "publisher", "method", "first_year", "last_year", "order"]
     search_fields = ["code", "name_ru", "name_kk", "name_en", "publisher"]
 
-    def save_model(self, request, obj, form, change):
-        index_save(index=obj, by=request.user)
+    def service_save(self, request, obj, form):
+        return index_save(index=obj, by=request.user)
 
 
 @admin.register(Country)
@@ -49,8 +36,8 @@ class CountryAdmin(ManagedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["iso3"] if obj else []
 
-    def save_model(self, request, obj, form, change):
-        country_save(country=obj, by=request.user)
+    def service_save(self, request, obj, form):
+        return country_save(country=obj, by=request.user)
 
 
 @admin.register(Target)
@@ -60,17 +47,13 @@ class TargetAdmin(ManagedAdmin):
     autocomplete_fields = ["country"]
 
     def has_delete_permission(self, request, obj=None):
-        return may_manage_ratings(request.user)
+        return super().has_delete_permission(request, obj) and may_manage_ratings(request.user)
 
-    def save_model(self, request, obj, form, change):
-        target_save(target=obj, by=request.user)
+    def service_save(self, request, obj, form):
+        return target_save(target=obj, by=request.user)
 
-    def delete_model(self, request, obj):
+    def service_delete(self, request, obj):
         target_delete(target=obj, by=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for target in queryset:
-            target_delete(target=target, by=request.user)
 
 
 class SourceScoreInline(admin.TabularInline):
@@ -84,7 +67,7 @@ class SourceScoreInline(admin.TabularInline):
 
 
 @admin.register(IndexValue)
-class IndexValueAdmin(ReadOnlyAdmin):
+class IndexValueAdmin(ServiceModelAdmin):
     list_display = ["index", "year", "country", "score", "rank", "countries", "se", "sources"]
     list_filter = ["index", "year"]
     search_fields = ["country__iso3", "country__name_ru", "country__name_en"]
@@ -93,7 +76,7 @@ class IndexValueAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RatingImport)
-class RatingImportAdmin(ReadOnlyAdmin):
+class RatingImportAdmin(ServiceModelAdmin):
     list_display = ["created_at", "index", "format", "file_name", "status", "created_by", "committed_at"]
     list_filter = ["status", "index", "format"]
     exclude = ["content"]

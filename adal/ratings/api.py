@@ -3,9 +3,10 @@
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 from pydantic import Field
 
+from adal.core.apischemas import errors
 from adal.ratings.models import Country, Index, IndexValue
 
 router = Router(tags=["ratings"])
@@ -42,18 +43,27 @@ class HistoryOut(Schema):
     values: list[ValueOut]
 
 
-@router.get("/stats/ratings", response=list[IndexOut], auth=None, summary="International indices held")
+@router.get(
+    "/stats/ratings",
+    response={200: list[IndexOut], **errors()},
+    auth=None,
+    summary="International indices held",
+)
 def indices(request):
     return list(Index.objects.all())
 
 
 @router.get(
     "/stats/ratings/{code}/{iso3}",
-    response=HistoryOut,
+    response={200: HistoryOut, **errors(404)},
     auth=None,
     summary="A country's values in an index, by year",
 )
-def history(request, code: str, iso3: str):
+def history(
+    request,
+    code: str = Path(..., description="The index's code", example="cpi"),
+    iso3: str = Path(..., description="ISO 3166-1 alpha-3 code of the country", example="KAZ"),
+):
     index = get_object_or_404(Index, code=code)
     country = get_object_or_404(Country, iso3=iso3.upper())
     values = IndexValue.objects.filter(index=index, country=country).order_by("year")

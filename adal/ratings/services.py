@@ -2,7 +2,7 @@
 
 An import goes in two steps, each audited: staging checks the whole file and keeps it, unchanged, for
 review; committing writes every figure of it in one transaction, or nothing. The management command and
-the demo do both at once (`import_file`). ``by=None`` is the system.
+the demo do both at once (`import_file`). The command and the demo act as the system actor.
 """
 
 import hashlib
@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from adal.core import permissions
 from adal.core.audit import audit_record
-from adal.core.models import Role, User
 from adal.ratings.importers import (
     STORED_FIELDS,
     Figures,
@@ -26,20 +26,18 @@ from adal.ratings.importers import (
 )
 from adal.ratings.models import Country, Index, IndexValue, RatingImport, SourceScore, Target
 
-# Who imports ratings and sets targets: analysts prepare the figures, administrators run the platform.
-RATINGS_ROLES = frozenset({Role.ANALYST, Role.ADMINISTRATOR})
 
-
-class RatingsRefused(Exception):
+class RatingsRefused(permissions.Refused):
     pass
 
 
-def may_manage_ratings(user: User | None) -> bool:
-    return user is not None and user.is_active and (user.is_superuser or user.role in RATINGS_ROLES)
+def may_manage_ratings(user) -> bool:
+    """Analysts prepare the figures, administrators run the platform (``ratings.manage``)."""
+    return permissions.may(user, "ratings.manage")
 
 
-def _check_may_manage(by: User | None) -> None:
-    if by is not None and not may_manage_ratings(by):
+def _check_may_manage(by) -> None:
+    if not may_manage_ratings(by):
         raise RatingsRefused(_("Only an analyst or an administrator may change the ratings."))
 
 
@@ -58,7 +56,7 @@ def countries_sync(*, using: str = "default") -> int:
     return len(missing)
 
 
-def _save_audited(obj, *, by: User | None, action: str, data: dict | None = None):
+def _save_audited(obj, *, by, action: str, data: dict | None = None):
     """full_clean, save and audit in one transaction; the action is e.g. "ratings.index_saved"."""
     obj.full_clean()
     created = obj.pk is None
@@ -70,19 +68,19 @@ def _save_audited(obj, *, by: User | None, action: str, data: dict | None = None
     return obj
 
 
-def index_save(*, index: Index, by: User | None = None) -> Index:
+def index_save(*, index: Index, by) -> Index:
     _check_may_manage(by)
     if index.first_year and index.last_year and index.first_year > index.last_year:
         raise ValidationError({"last_year": _("The last year cannot come before the first.")})
     return _save_audited(index, by=by, action="ratings.index", data={"code": index.code})
 
 
-def country_save(*, country: Country, by: User | None = None) -> Country:
+def country_save(*, country: Country, by) -> Country:
     _check_may_manage(by)
     return _save_audited(country, by=by, action="ratings.country", data={"iso3": country.iso3})
 
 
-def target_save(*, target: Target, by: User | None = None) -> Target:
+def target_save(*, target: Target, by) -> Target:
     _check_may_manage(by)
     if target.kind == Target.Kind.RANK_AT_MOST and (
         target.value is None or target.value != int(target.value)
@@ -107,7 +105,7 @@ def target_save(*, target: Target, by: User | None = None) -> Target:
     return _save_audited(target, by=by, action="ratings.target", data={**data, "value": target.value})
 
 
-def target_delete(*, target: Target, by: User | None = None) -> None:
+def target_delete(*, target: Target, by) -> None:
     _check_may_manage(by)
     with transaction.atomic():
         audit_record(
@@ -123,7 +121,7 @@ def target_delete(*, target: Target, by: User | None = None) -> None:
 
 
 def import_stage(
-    *, index: Index, fmt: str, file_name: str, content: bytes, year: int | None = None, by: User | None = None
+    *, index: Index, fmt: str, file_name: str, content: bytes, year: int | None = None, by
 ) -> RatingImport:
     """Check the whole file and keep it for review; `ImportInvalid` with every fault, storing nothing."""
     _check_may_manage(by)
@@ -136,7 +134,7 @@ def import_stage(
             file_name=file_name[:255],
             sha256=hashlib.sha256(content).hexdigest(),
             content=content,
-            created_by=by,
+            created_by=permissions.person_of(by),
             summary=summary_of(index, figures),
         )
         audit_record(
@@ -148,7 +146,7 @@ def import_stage(
     return batch
 
 
-def import_commit(*, batch: RatingImport, by: User | None = None) -> RatingImport:
+def import_commit(*, batch: RatingImport, by) -> RatingImport:
     """Write every figure of a staged import, or none: the file is checked again against the data as
     it is now, and two commits of one import cannot both go through."""
     _check_may_manage(by)
@@ -178,7 +176,7 @@ def import_commit(*, batch: RatingImport, by: User | None = None) -> RatingImpor
     return batch
 
 
-def import_discard(*, batch: RatingImport, by: User | None = None) -> RatingImport:
+def import_discard(*, batch: RatingImport, by) -> RatingImport:
     _check_may_manage(by)
     with transaction.atomic():
         discarded = RatingImport.objects.filter(pk=batch.pk, status=RatingImport.Status.STAGED).update(
@@ -194,7 +192,7 @@ def import_discard(*, batch: RatingImport, by: User | None = None) -> RatingImpo
 
 
 def import_file(
-    *, index: Index, fmt: str, file_name: str, content: bytes, year: int | None = None, by: User | None = None
+    *, index: Index, fmt: str, file_name: str, content: bytes, year: int | None = None, by
 ) -> RatingImport:
     """Stage and commit in one go (the command line, the demo): all or nothing."""
     with transaction.atomic():

@@ -1,11 +1,10 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from adal.core.permissions import requires
 from adal.ratings import selectors as q
 from adal.ratings.charts import history_chart
 from adal.ratings.forms import CountryForm, ImportForm, ScenarioForm
@@ -16,7 +15,6 @@ from adal.ratings.services import (
     import_commit,
     import_discard,
     import_stage,
-    may_manage_ratings,
 )
 
 
@@ -95,15 +93,9 @@ def what_if(request, code, year, iso3):
 # ---------------------------------------------------------------- staff: imports
 
 
-def _require_importer(user) -> None:
-    if not may_manage_ratings(user):
-        raise PermissionDenied
-
-
-@login_required
+@requires("ratings.manage")
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
-    _require_importer(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
@@ -130,9 +122,8 @@ def import_upload(request):
     )
 
 
-@login_required
+@requires("ratings.manage")
 def import_preview(request, pk):
-    _require_importer(request.user)
     batch = get_object_or_404(RatingImport.objects.select_related("index", "created_by"), pk=pk)
     preview, errors = None, []
     if batch.status == RatingImport.Status.STAGED:
@@ -145,10 +136,9 @@ def import_preview(request, pk):
     )
 
 
-@login_required
+@requires("ratings.manage")
 @require_POST
 def import_decide(request, pk, decision):
-    _require_importer(request.user)
     batch = get_object_or_404(RatingImport, pk=pk)
     try:
         if decision == "commit":

@@ -3,10 +3,11 @@ the demo), which validate them and keep the audit log, so the admin shows them r
 
 from django.contrib import admin
 
+from adal.core.admin import ServiceModelAdmin
 from adal.survey.models import CensusMargins, Component, Instrument, Item, MarginCell, MicrodataImport, Wave
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(ServiceModelAdmin):
     def has_add_permission(self, request, obj=None):
         return False
 

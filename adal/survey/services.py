@@ -1,7 +1,7 @@
 """The survey's writes: instruments, census margins, waves, microdata imports and weighting.
 
-Each service checks that the actor is an analyst or an administrator (``by=None`` is the system: the
-worker, the demo), validates before it writes, and records an audit event in the same transaction.
+Each service checks that the actor is an analyst or an administrator (the worker and the demo act as
+the system actor), validates before it writes, and records an audit event in the same transaction.
 An import reads and checks the whole file first, staging the encoded columns on disk, and writes
 them in one short transaction only if every row is good: it commits whole or not at all.
 """
@@ -24,8 +24,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from adal.core import permissions
 from adal.core.audit import audit_record
-from adal.core.models import Role, User
 from adal.stats import estimation as est
 from adal.survey import index, pipeline
 from adal.survey.models import (
@@ -45,23 +45,22 @@ from adal.survey.selectors import index_spec, margin_totals, regions_on, sector_
 from adal.survey.storage import BLOCK_ROWS, Staging, blocks_write, column_write, columns_read
 from adal.survey.validation import BLANK_CODE, DESIGN_COLUMNS, Validator
 
-ANALYST_ROLES = frozenset({Role.ANALYST, Role.ADMINISTRATOR})
 EXTENSIONS = {"csv": {".csv", ".txt", ".tsv"}, "xlsx": {".xlsx"}, "sav": {".sav", ".zsav"}}
 DEFAULT_MAX_UPLOAD_BYTES = 1024**3
 MARGIN_TOTAL_RTOL = 1e-6  # as adal.stats.weighting requires of the margins' grand totals
 LANGUAGES = ("ru", "kk", "en")
 
 
-class SurveyRefused(Exception):
+class SurveyRefused(permissions.Refused):
     """Raised with a translated message for the user; nothing has been changed."""
 
 
-def may_analyse(user: User | None) -> bool:
-    return user is not None and user.is_active and (user.is_superuser or user.role in ANALYST_ROLES)
+def may_analyse(user) -> bool:
+    return permissions.may(user, "survey.manage")
 
 
-def _require_analyst(by: User | None) -> None:
-    if by is not None and not may_analyse(by):
+def _require_analyst(by) -> None:
+    if not may_analyse(by):
         raise SurveyRefused(_("Only an analyst or an administrator may do this."))
 
 
@@ -87,7 +86,7 @@ def _names(spec: dict, key: str, prefix: str, *, required: bool = True) -> dict:
 
 
 @transaction.atomic
-def instrument_create(*, spec: dict, by: User | None) -> Instrument:
+def instrument_create(*, spec: dict, by) -> Instrument:
     """An instrument from its definition (see ``adal/demo/survey.py`` for a whole one): components
     with weights, items with answer options scored 0–100 (null: non-response), one optional sector
     item, and items asked only after a given answer to an earlier item."""
@@ -204,7 +203,7 @@ def census_margins_create(
     age_groups: list[int],
     region_sex_age: list[tuple[str, int, int, int]],
     settlement: dict[int, int],
-    by: User | None,
+    by,
 ) -> CensusMargins:
     """Margins from (region KATO, sex, age group index, adults) and {settlement: adults}. Both margins
     must count the same population, every region of the map of ``reference_date`` must be there with
@@ -287,7 +286,7 @@ def wave_create(
     base_weight: str = Wave.BaseWeight.WEIGHT,
     trim_lower: Decimal | str = Decimal("0.2"),
     trim_upper: Decimal | str = Decimal("6"),
-    by: User | None,
+    by,
 ) -> Wave:
     _require_analyst(by)
     if fieldwork_end < fieldwork_start:
@@ -320,7 +319,7 @@ def wave_create(
 
 
 @transaction.atomic
-def wave_publish(*, wave: Wave, by: User | None) -> Wave:
+def wave_publish(*, wave: Wave, by) -> Wave:
     """Show the wave's results on the public pages; only a converged weighting can be published."""
     _require_analyst(by)
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
@@ -336,7 +335,7 @@ def wave_publish(*, wave: Wave, by: User | None) -> Wave:
 
 
 @transaction.atomic
-def wave_unpublish(*, wave: Wave, by: User | None) -> Wave:
+def wave_unpublish(*, wave: Wave, by) -> Wave:
     _require_analyst(by)
     if Wave.objects.filter(pk=wave.pk, state=Wave.State.PUBLISHED).update(state=Wave.State.DRAFT):
         audit_record(action="survey.wave_unpublished", actor=by, target=wave)
@@ -364,9 +363,9 @@ def _upload_format(upload) -> str:
 
 
 @transaction.atomic
-def microdata_import_start(*, wave: Wave, upload, by: User | None, enqueue: bool = True) -> MicrodataImport:
+def microdata_import_start(*, wave: Wave, upload, by, enqueue: bool = True) -> MicrodataImport:
     """Store the uploaded file and queue its import; the worker reads it (``microdata_import_run``)."""
-    _require_analyst(by)
+    permissions.require(by, "survey.import", message=_("Only an analyst or an administrator may do this."))
     if wave.state != Wave.State.DRAFT:
         raise SurveyRefused(_("The wave is published: unpublish it before importing new microdata."))
     if upload.size == 0:
@@ -388,7 +387,7 @@ def microdata_import_start(*, wave: Wave, upload, by: User | None, enqueue: bool
         size=upload.size,
         sha256=digest.hexdigest(),
         format=fmt,
-        created_by=by,
+        created_by=permissions.person_of(by),
     )
     audit_record(
         action="survey.import_queued",
@@ -399,7 +398,8 @@ def microdata_import_start(*, wave: Wave, upload, by: User | None, enqueue: bool
     if enqueue:
         from adal.survey.tasks import import_microdata
 
-        transaction.on_commit(lambda: import_microdata.enqueue(import_id=record.pk))
+        # robust: queued after COMMIT, so a failure to queue cannot undo the import or fail the request
+        transaction.on_commit(lambda: import_microdata.enqueue(import_id=record.pk), robust=True)
     return record
 
 
@@ -553,7 +553,7 @@ def _commit(record: MicrodataImport, staging: Staging, validator: Validator) -> 
 # ---------------------------------------------------------------- weighting and results
 
 
-def wave_weight(*, wave: Wave, by: User | None) -> Wave:
+def wave_weight(*, wave: Wave, by) -> Wave:
     """Weight the wave's respondents and compute its results; store both with the report.
 
     A weighting that cannot be done (a census cell without respondents, say) is stored as such, with

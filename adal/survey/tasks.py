@@ -1,5 +1,7 @@
 from django.tasks import task
 
+from adal.core.permissions import WORKER
+
 
 @task
 def import_microdata(*, import_id: int) -> dict:
@@ -9,5 +11,5 @@ def import_microdata(*, import_id: int) -> dict:
 
     record = microdata_import_run(microdata_import=MicrodataImport.objects.get(pk=import_id))
     if record.state == MicrodataImport.State.DONE:
-        wave_weight(wave=record.wave, by=None)
+        wave_weight(wave=record.wave, by=WORKER)
     return {"state": record.state, "rows": record.rows_read, "bad_rows": record.bad_rows}

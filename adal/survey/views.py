@@ -3,14 +3,14 @@
 Analysts may also look at a draft wave's pages before publishing it."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from adal.core.middleware import request_max_bytes
+from adal.core.permissions import requires
 from adal.survey import forms as f
 from adal.survey import services as s
 from adal.survey.charts import ranked_bars
@@ -64,25 +64,17 @@ def methodology_page(request, code: str):
 # ---------------------------------------------------------------- analysts
 
 
-def _require_analyst(request) -> None:
-    if not s.may_analyse(request.user):
-        raise PermissionDenied
-
-
 def _staff_wave(request, pk: int) -> Wave:
-    _require_analyst(request)
     return get_object_or_404(waves_for_staff(), pk=pk)
 
 
-@login_required
+@requires("survey.manage")
 def staff_waves(request):
-    _require_analyst(request)
     return render(request, "survey/staff/waves.html", {"waves": waves_for_staff()})
 
 
-@login_required
+@requires("survey.manage")
 def staff_wave_new(request):
-    _require_analyst(request)
     form = f.WaveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -95,7 +87,7 @@ def staff_wave_new(request):
     return render(request, "survey/staff/wave_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@login_required
+@requires("survey.manage")
 def staff_wave(request, pk: int, upload_form=None, status: int = 200):
     wave = _staff_wave(request, pk)
     context = {
@@ -108,7 +100,8 @@ def staff_wave(request, pk: int, upload_form=None, status: int = 200):
     return render(request, "survey/staff/wave.html", context, status=status)
 
 
-@login_required
+@request_max_bytes(lambda: s._max_upload_bytes() + 2**20)  # microdata files are far larger than evidence
+@requires("survey.manage")
 @require_POST
 def staff_upload(request, pk: int):
     wave = _staff_wave(request, pk)
@@ -123,9 +116,8 @@ def staff_upload(request, pk: int):
     return staff_wave(request, pk, upload_form=form, status=400)
 
 
-@login_required
+@requires("survey.manage")
 def staff_import(request, pk: int):
-    _require_analyst(request)
     record = get_object_or_404(MicrodataImport.objects.select_related("wave", "created_by"), pk=pk)
     return render(request, "survey/staff/import.html", import_described(record))
 
@@ -137,7 +129,7 @@ WAVE_ACTIONS = {
 }
 
 
-@login_required
+@requires("survey.manage")
 @require_POST
 def staff_wave_action(request, pk: int, action: str):
     wave = _staff_wave(request, pk)

@@ -17,10 +17,11 @@ from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from adal.cases.models import RoutingRule, State
+from adal.cases.selectors import PLAIN_STATUS
 from adal.core.models import Role, Territory, Unit
+from adal.core.permissions import SYSTEM
 from adal.core.services import unit_create
 from adal.hotline.models import Report
-from adal.hotline.selectors import PLAIN_STATUS
 from tests.browser.conftest import CHROMIUM
 from tests.browser.test_hotline_browser import (
     FORM_SUBMIT,
@@ -56,7 +57,12 @@ def org(units):
     Each staff member comes with their TOTP secret, for one browser sign-in each.
     """
     alga = unit_create(
-        name_ru="Алга", name_kk="Алға", name_en="Alga", level=Unit.Level.DISTRICT, parent=units["aktobe"]
+        name_ru="Алга",
+        name_kk="Алға",
+        name_en="Alga",
+        level=Unit.Level.DISTRICT,
+        parent=units["aktobe"],
+        by=SYSTEM,
     )
     aktobe = Territory.objects.get(kato=AKTOBE)
     RoutingRule.objects.create(region=None, category="", unit=units["centre"])

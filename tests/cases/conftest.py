@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from adal.cases.models import RoutingRule
 from adal.core.models import Role, Territory, Unit
+from adal.core.permissions import SYSTEM
 from adal.core.services import unit_create
 from adal.hotline.services import report_submit
 from tests.conftest import make_staff
@@ -17,7 +18,12 @@ def org(units):
 
 def _build_org(units) -> dict:
     aktobe_district = unit_create(
-        name_ru="Алга", name_kk="Алға", name_en="Alga", level=Unit.Level.DISTRICT, parent=units["aktobe"]
+        name_ru="Алга",
+        name_kk="Алға",
+        name_en="Alga",
+        level=Unit.Level.DISTRICT,
+        parent=units["aktobe"],
+        by=SYSTEM,
     )
     RoutingRule.objects.create(region=None, category="", unit=units["centre"])
     RoutingRule.objects.create(

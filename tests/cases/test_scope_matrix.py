@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from adal.cases.models import State
 from adal.core.models import Role
+from adal.core.permissions import SYSTEM
 from adal.hotline.services import UploadedFile, report_submit
 from tests.cases.test_workspace import sign_in
 from tests.conftest import make_staff
@@ -82,7 +83,9 @@ def test_the_centre_sees_every_case_until_a_second_tree_appears(org, aktobe_case
     centre_head = User.objects.select_related("unit").get(pk=org["centre_head"].pk)
     assert set(cases_visible_to(centre_head)) >= {aktobe_case, at_reception}
 
-    other_root = unit_create(name_ru="Другой", name_kk="Басқа", name_en="Other", level=Unit.Level.CENTRE)
+    other_root = unit_create(
+        name_ru="Другой", name_kk="Басқа", name_en="Other", level=Unit.Level.CENTRE, new_root=True, by=SYSTEM
+    )
     other_head, _ = make_staff("other-head", Role.UNIT_HEAD, other_root)
     centre_head = User.objects.select_related("unit").get(pk=org["centre_head"].pk)
     assert set(cases_visible_to(centre_head)) >= {aktobe_case, at_reception}

@@ -14,6 +14,7 @@ from adal.cases.selectors import (
 )
 from adal.cases.services import case_answer, case_assign, case_decide, case_review_start
 from adal.cases.sweep import deadlines_sweep
+from adal.core.permissions import SYSTEM
 from adal.core.workdays import calendar
 from tests.cases.test_transitions import accepted
 
@@ -70,6 +71,6 @@ def test_overdue_now(org, new_case):
     Case.objects.filter(pk=case.pk).update(
         due_at=timezone.now() - dt.timedelta(days=1), escalate_at=timezone.now() - dt.timedelta(hours=1)
     )
-    deadlines_sweep(now=timezone.now())
-    deadlines_sweep(now=timezone.now())
+    deadlines_sweep(now=timezone.now(), by=SYSTEM)
+    deadlines_sweep(now=timezone.now(), by=SYSTEM)
     assert overdue_now() == {"overdue": 1, "very_overdue": 1}

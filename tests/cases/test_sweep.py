@@ -7,12 +7,13 @@ from django.utils import timezone
 from adal.cases.models import Case, State
 from adal.cases.services import case_accept, case_answer, case_assign, case_decide, case_review_start
 from adal.cases.sweep import deadlines_sweep
+from adal.core.permissions import SYSTEM
 from tests.cases.test_transitions import accepted
 
 
 def test_nothing_happens_before_a_deadline(org, new_case):
     accepted(org, new_case)
-    assert deadlines_sweep(now=timezone.now()) == {
+    assert deadlines_sweep(now=timezone.now(), by=SYSTEM) == {
         "reminded": 0,
         "overdue": 0,
         "very_overdue": 0,
@@ -23,10 +24,10 @@ def test_nothing_happens_before_a_deadline(org, new_case):
 def test_a_reminder_goes_to_the_officer_once(org, new_case, mailoutbox, django_capture_on_commit_callbacks):
     case = case_assign(case=accepted(org, new_case), by=org["head"], officer=org["officer"])
     with django_capture_on_commit_callbacks(execute=True):
-        report = deadlines_sweep(now=case.remind_at + dt.timedelta(minutes=1))
+        report = deadlines_sweep(now=case.remind_at + dt.timedelta(minutes=1), by=SYSTEM)
     assert report["reminded"] == 1
     assert [m.to for m in mailoutbox] == [["officer@adal.example"]]
-    assert deadlines_sweep(now=case.remind_at + dt.timedelta(minutes=2))["reminded"] == 0
+    assert deadlines_sweep(now=case.remind_at + dt.timedelta(minutes=2), by=SYSTEM)["reminded"] == 0
 
 
 def test_a_missed_deadline_escalates_to_the_head_then_up(
@@ -34,13 +35,13 @@ def test_a_missed_deadline_escalates_to_the_head_then_up(
 ):
     case = case_assign(case=accepted(org, new_case), by=org["head"], officer=org["officer"])
     with django_capture_on_commit_callbacks(execute=True):
-        deadlines_sweep(now=case.due_at + dt.timedelta(hours=1))
+        deadlines_sweep(now=case.due_at + dt.timedelta(hours=1), by=SYSTEM)
     case.refresh_from_db()
     assert case.overdue_level == 1
     assert ["head@adal.example"] in [m.to for m in mailoutbox]
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        deadlines_sweep(now=case.escalate_at + dt.timedelta(hours=1))
+        deadlines_sweep(now=case.escalate_at + dt.timedelta(hours=1), by=SYSTEM)
     case.refresh_from_db()
     assert case.overdue_level == 2
     assert [m.to for m in mailoutbox] == [["centre-head@adal.example"]]  # the next level up
@@ -52,14 +53,14 @@ def test_a_missed_deadline_escalates_to_the_head_then_up(
 
 def test_an_unrouted_case_past_triage_is_overdue(org, new_case):
     case = new_case()
-    deadlines_sweep(now=case.triage_due_at + dt.timedelta(hours=1))
+    deadlines_sweep(now=case.triage_due_at + dt.timedelta(hours=1), by=SYSTEM)
     case.refresh_from_db()
     assert case.overdue_level == 1
 
 
 def test_a_new_deadline_clears_the_overdue_mark(org, new_case):
     case = new_case()
-    deadlines_sweep(now=case.triage_due_at + dt.timedelta(hours=1))
+    deadlines_sweep(now=case.triage_due_at + dt.timedelta(hours=1), by=SYSTEM)
     case.refresh_from_db()
     case = case_accept(case=case, by=org["operator"])
     assert case.overdue_level == 0 and case.due_at == case.answer_due_at
@@ -71,8 +72,8 @@ def test_an_answered_case_closes_by_itself(org, new_case):
     case = case_decide(case=case, by=org["officer"], outcome="partly", measures=[], findings="x")
     case = case_answer(case=case, by=org["officer"], findings="Ответ.")
     version = case.version
-    assert deadlines_sweep(now=case.due_at - dt.timedelta(hours=1))["closed"] == 0
-    assert deadlines_sweep(now=case.due_at + dt.timedelta(hours=1))["closed"] == 1
+    assert deadlines_sweep(now=case.due_at - dt.timedelta(hours=1), by=SYSTEM)["closed"] == 0
+    assert deadlines_sweep(now=case.due_at + dt.timedelta(hours=1), by=SYSTEM)["closed"] == 1
     case.refresh_from_db()
     assert case.state == State.CLOSED and case.version == version + 1
     assert case.closed_at is not None and case.remind_at is None and case.escalate_at is None
@@ -83,7 +84,7 @@ def test_an_answered_case_closes_by_itself(org, new_case):
 
     audit = AuditEvent.objects.get(action="case.close", target_id=str(case.pk))
     assert audit.data == {"from": State.ANSWERED, "to": State.CLOSED}
-    assert deadlines_sweep(now=case.due_at + dt.timedelta(days=30))["closed"] == 0
+    assert deadlines_sweep(now=case.due_at + dt.timedelta(days=30), by=SYSTEM)["closed"] == 0
 
 
 @pytest.mark.django_db(transaction=True)
@@ -97,7 +98,7 @@ def test_two_sweeps_at_once_act_once(org, new_case):
 
         try:
             barrier.wait()
-            results.append(deadlines_sweep(now=moment))
+            results.append(deadlines_sweep(now=moment, by=SYSTEM))
         finally:
             connection.close()
 
@@ -164,7 +165,7 @@ def test_cases_falling_due_together_reach_the_head_in_one_email(
     moment = max(c.due_at for c in cases) + dt.timedelta(hours=1)
     mailoutbox.clear()  # the "arrived in your unit" news
     with django_capture_on_commit_callbacks(execute=True):
-        assert deadlines_sweep(now=moment)["overdue"] == 3
+        assert deadlines_sweep(now=moment, by=SYSTEM)["overdue"] == 3
     # Unassigned, so the head hears of both the reminder and the missed deadline: one email for each.
     to_head = [m for m in mailoutbox if m.to == ["head@adal.example"]]
     assert sorted(m.subject for m in to_head) == ["3 cases are due soon", "3 cases are overdue"]
@@ -185,4 +186,5 @@ def test_the_worker_s_sweep_also_does_its_housekeeping(org, new_case):
 
     accepted(org, new_case)
     report = sweep_deadlines.call()
-    assert report["survey_imports_given_up"] == 0 and report["overdue"] == 0
+    assert report["overdue"] == 0
+    assert report["housekeeping"]["survey.imports_abandoned"] == 0

@@ -6,6 +6,7 @@ from adal.cases.models import State
 from adal.cases.selectors import QueueFilters, queue_counts, queue_page
 from adal.cases.services import case_assign, case_triage_start
 from adal.core.models import AuditEvent
+from adal.core.permissions import SYSTEM
 from tests.cases.test_transitions import accepted
 from tests.conftest import PASSWORD, totp_now
 
@@ -13,7 +14,7 @@ from tests.conftest import PASSWORD, totp_now
 def sign_in(client, user):
     from adal.core.services import staff_totp_reset
 
-    secret = staff_totp_reset(user=user)
+    secret = staff_totp_reset(user=user, by=SYSTEM)
     client.post(
         reverse("core:login"), {"username": user.username, "password": PASSWORD, "code": totp_now(secret)}
     )
@@ -38,7 +39,7 @@ def test_a_queue_row_shows_its_columns_in_the_reader_s_language_and_escaped(clie
     org["officer"].first_name, org["officer"].last_name = "<b>Асель</b>", "Нурланова"
     org["officer"].save(update_fields=["first_name", "last_name"])
     case = case_assign(case=case, by=org["head"], officer=org["officer"])
-    deadlines_sweep(now=case.due_at + dt.timedelta(hours=1))
+    deadlines_sweep(now=case.due_at + dt.timedelta(hours=1), by=SYSTEM)
     sign_in(client, org["head"])
     queue = client.get(reverse("cases:queue")).content.decode()
     row = re.search(r"<tr class=\"overdue-row\">.*?</tr>", queue)

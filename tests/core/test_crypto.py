@@ -4,7 +4,7 @@ from django.db import connection
 
 from adal.core import crypto
 from adal.core.crypto import DecryptionError, KeyRing
-from adal.hotline.files import files_dir, read_decrypted
+from adal.core.files import files_dir, read_decrypted
 from adal.hotline.models import Attachment, Report
 from adal.hotline.services import UploadedFile, report_submit
 

@@ -1,4 +1,5 @@
 from adal.core.models import Unit
+from adal.core.permissions import SYSTEM
 from adal.core.selectors import units_in_scope
 from adal.core.services import unit_create
 
@@ -10,6 +11,7 @@ def test_a_units_scope_is_itself_and_everything_below(units):
         name_en="District",
         level=Unit.Level.DISTRICT,
         parent=units["aktobe"],
+        by=SYSTEM,
     )
     assert set(units_in_scope(units["centre"])) == {
         units["centre"],
@@ -25,7 +27,12 @@ def test_sibling_paths_do_not_leak_by_prefix(units):
     # Units 1/2/ and 1/23/ must not match each other's prefix.
     for i in range(12):
         unit_create(
-            name_ru=f"U{i}", name_kk=f"U{i}", name_en=f"U{i}", level=Unit.Level.REGION, parent=units["centre"]
+            name_ru=f"U{i}",
+            name_kk=f"U{i}",
+            name_en=f"U{i}",
+            level=Unit.Level.REGION,
+            parent=units["centre"],
+            by=SYSTEM,
         )
     for unit in Unit.objects.filter(level=Unit.Level.REGION):
         assert list(units_in_scope(unit)) == [unit]

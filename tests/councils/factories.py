@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from adal.core.permissions import SYSTEM
 from adal.core.workdays import ALMATY
 from adal.councils.models import Membership, Position
 from adal.councils.services import meeting_plan, membership_add, person_create
@@ -13,7 +14,7 @@ def at(day: dt.date, hour: int = 15) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=ALMATY)
 
 
-def seat(council, n: int, *, start: dt.date = START, by=None, chair: bool = True) -> list[Membership]:
+def seat(council, n: int, *, start: dt.date = START, by=SYSTEM, chair: bool = True) -> list[Membership]:
     """``n`` new people seated from ``start``; the first is the chair unless ``chair`` is False."""
     seated = []
     for i in range(n):
@@ -25,5 +26,5 @@ def seat(council, n: int, *, start: dt.date = START, by=None, chair: bool = True
     return seated
 
 
-def plan(council, day: dt.date, *, by=None, hour: int = 15):
+def plan(council, day: dt.date, *, by=SYSTEM, hour: int = 15):
     return meeting_plan(council=council, planned_at=at(day, hour), place="Зал заседаний", by=by)

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
+from adal.core.permissions import SYSTEM
 from adal.councils.models import Topic
 from adal.councils.services import (
     agenda_item_add,
@@ -99,7 +100,7 @@ def world(councils):
 def sign_in(client, user, secret=None):
     from adal.core.services import staff_totp_reset
 
-    secret = secret or staff_totp_reset(user=user)
+    secret = secret or staff_totp_reset(user=user, by=SYSTEM)
     response = client.post(
         reverse("core:login"), {"username": user.username, "password": PASSWORD, "code": totp_now(secret)}
     )

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from adal.core.models import AuditEvent, Role
+from adal.core.permissions import SYSTEM
 from adal.core.services import unit_create
 from adal.councils.models import Council, Meeting, Topic
 from adal.councils.selectors import councils_managed_by
@@ -98,7 +99,12 @@ def test_a_case_officer_cannot_manage_a_council(org, councils, aktobe_meeting):
 
 def test_only_an_administrator_creates_councils_and_they_form_a_tree(org, councils):
     unit = unit_create(
-        name_ru="Хромтау", name_kk="Хромтау", name_en="Khromtau", level="district", parent=org["aktobe"]
+        name_ru="Хромтау",
+        name_kk="Хромтау",
+        name_en="Khromtau",
+        level="district",
+        parent=org["aktobe"],
+        by=SYSTEM,
     )
     names = dict(name_ru="Совет Хромтау", name_kk="Хромтау кеңесі", name_en="Khromtau council")
     with pytest.raises(CouncilActionRefused, match="Only an administrator"):
@@ -111,8 +117,12 @@ def test_only_an_administrator_creates_councils_and_they_form_a_tree(org, counci
     )
     with pytest.raises(CouncilActionRefused, match="already has a council"):
         council_create(unit=unit, slug="other", by=councils["admin"], **names)
-    orphan_region = unit_create(name_ru="Ж", name_kk="Ж", name_en="Zh", level="region", parent=org["centre"])
-    orphan = unit_create(name_ru="Р", name_kk="Р", name_en="R", level="district", parent=orphan_region)
+    orphan_region = unit_create(
+        name_ru="Ж", name_kk="Ж", name_en="Zh", level="region", parent=org["centre"], by=SYSTEM
+    )
+    orphan = unit_create(
+        name_ru="Р", name_kk="Р", name_en="R", level="district", parent=orphan_region, by=SYSTEM
+    )
     with pytest.raises(CouncilActionRefused, match="unit above first"):
         council_create(unit=orphan, by=councils["admin"], **names)
     with pytest.raises(CouncilActionRefused, match="already uses this address"):
@@ -135,7 +145,7 @@ def test_a_council_cannot_take_the_address_of_a_page(org, councils, client):
     from adal.councils.models import RESERVED_SLUGS
 
     unit = unit_create(name_ru="Мугалжар", name_kk="Мұғалжар", name_en="Statistics", level="district",
-                       parent=org["aktobe"])  # fmt: skip
+                       parent=org["aktobe"], by=SYSTEM)  # fmt: skip
     names = dict(name_ru="Совет", name_kk="Кеңес", name_en="Statistics")
     with pytest.raises(CouncilActionRefused, match="belongs to another page"):
         council_create(unit=unit, by=councils["admin"], **names)

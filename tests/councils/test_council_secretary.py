@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from adal.cases.models import CaseEvent
+from adal.core.permissions import SYSTEM
 from adal.councils.models import AgendaItem, Meeting, News, Proposal, Topic
 from adal.councils.services import agenda_item_add, meeting_plan, proposal_create, today
 from tests.cases.test_transitions import accepted
@@ -212,7 +213,7 @@ def test_decisions_without_a_quorum_are_refused_and_nothing_changes(client, akto
 
 def test_a_meeting_planned_for_later_cannot_be_recorded_as_held_yet(client, aktobe):
     later = meeting_plan(
-        council=aktobe["aktobe"], planned_at=at(today() + dt.timedelta(days=3)), place="Зал", by=None
+        council=aktobe["aktobe"], planned_at=at(today() + dt.timedelta(days=3)), place="Зал", by=SYSTEM
     )
     sign_in(client, aktobe["secretary"])
     page = client.get(reverse("councils:staff_meeting", args=["aktobe", later.pk])).content.decode()
@@ -323,8 +324,8 @@ def test_only_the_cases_officer_or_a_head_may_put_it_on_an_agenda(client, org, a
 
 def test_only_meetings_of_councils_above_the_case_are_offered(client, org, aktobe, aktobe_case):
     case = aktobe_case()
-    almaty_meeting = plan(aktobe["almaty"], today(), by=None)
-    centre_meeting = plan(aktobe["centre"], today(), by=None)
+    almaty_meeting = plan(aktobe["almaty"], today(), by=SYSTEM)
+    centre_meeting = plan(aktobe["centre"], today(), by=SYSTEM)
     sign_in(client, org["officer"])
     url = reverse("councils:case_agenda", args=[case.pk])
     offered = offered_meetings(client.get(url).content.decode())

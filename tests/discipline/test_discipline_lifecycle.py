@@ -5,6 +5,7 @@ from django.utils import timezone
 from adal.cases.models import Measure
 from adal.core.audit import audit_verify
 from adal.core.models import AuditEvent
+from adal.core.permissions import SYSTEM
 from adal.discipline.models import PositionLevel, Status
 from adal.discipline.selectors import discipline_statistics
 from adal.discipline.services import (
@@ -84,9 +85,9 @@ def test_a_reversed_sanction_no_longer_counts(head, decided, new_member):
 def test_a_member_reinstated_on_appeal_can_face_a_new_proceeding(head, decided, new_member, new_proceeding):
     member = new_member()
     p = decided(member, "expulsion", dt.date(2019, 9, 30))
-    p = proceeding_appeal(proceeding=p, filed_on=dt.date(2019, 10, 2))
+    p = proceeding_appeal(proceeding=p, filed_on=dt.date(2019, 10, 2), by=SYSTEM)
     proceeding_appeal_decide(
-        proceeding=p, outcome="reversed", decided_on=dt.date(2019, 11, 1), reversal_reason="x"
+        proceeding=p, outcome="reversed", decided_on=dt.date(2019, 11, 1), reversal_reason="x", by=SYSTEM
     )
     assert new_proceeding(member=member, opened_on=dt.date(2020, 2, 3)).status == "open"
 
@@ -96,7 +97,9 @@ def test_a_proceeding_keeps_the_region_and_post_of_its_time(decided, new_member)
     and who has changed post since: the 2019 figures still show East Kazakhstan and a district post."""
     member = new_member(region=EAST_KZ, level=PositionLevel.DISTRICT, position="akim of Urdzhar district")
     p = decided(member, "reprimand", dt.date(2019, 11, 5))
-    member_update(member=member, region=territory(ABAI), position="adviser", position_level="other")
+    member_update(
+        member=member, region=territory(ABAI), position="adviser", position_level="other", by=SYSTEM
+    )
 
     p.refresh_from_db()
     assert (p.region.kato, p.position, p.position_level) == (EAST_KZ, "akim of Urdzhar district", "district")
@@ -116,6 +119,7 @@ def test_a_record_entered_late_takes_the_region_of_its_time(new_member):
         deciding_body="Bureau of the East Kazakhstan regional political council",
         opened_on=dt.date(2019, 9, 2),
         region=territory(EAST_KZ),
+        by=SYSTEM,
     )
     assert p.region.kato == EAST_KZ
 
@@ -123,7 +127,7 @@ def test_a_record_entered_late_takes_the_region_of_its_time(new_member):
 def test_the_region_can_be_corrected_when_the_proceeding_is_decided(new_proceeding, new_member):
     p = new_proceeding(member=new_member(region=EAST_KZ), opened_on=dt.date(2022, 5, 4))
     p = proceeding_decide(
-        proceeding=p, sanction="warning", decided_on=dt.date(2022, 7, 1), region=territory(ABAI)
+        proceeding=p, sanction="warning", decided_on=dt.date(2022, 7, 1), region=territory(ABAI), by=SYSTEM
     )
     assert p.region.kato == ABAI
 
@@ -137,6 +141,7 @@ def test_a_proceeding_links_to_the_hotline_case_and_its_disciplinary_measure(dra
         measure=measure,
         deciding_body="Disciplinary commission",
         opened_on=timezone.localdate(),
+        by=SYSTEM,
     )
     assert (p.case, p.measure) == (case, measure), "the case is taken from the measure"
     assert list(measure.proceedings.all()) == [p]

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from adal.core.models import AuditEvent
+from adal.core.permissions import SYSTEM
 from adal.discipline.models import PublicationRule
 from adal.discipline.selectors import public_entries, public_list
 from adal.discipline.services import (
@@ -32,15 +33,19 @@ def decisions(decided, new_member, new_proceeding):
         return new_member(name=name, official=official)
 
     e = decided(person("e"), "severe_reprimand", dt.date(2020, 2, 25))
-    proceeding_appeal(proceeding=e, filed_on=dt.date(2020, 2, 26))
-    proceeding_appeal_decide(proceeding=e, outcome="upheld", decided_on=dt.date(2020, 2, 28))
+    proceeding_appeal(proceeding=e, filed_on=dt.date(2020, 2, 26), by=SYSTEM)
+    proceeding_appeal_decide(proceeding=e, outcome="upheld", decided_on=dt.date(2020, 2, 28), by=SYSTEM)
     f = decided(person("f"), "expulsion", dt.date(2019, 10, 1))
-    proceeding_appeal(proceeding=f, filed_on=dt.date(2019, 10, 3))
+    proceeding_appeal(proceeding=f, filed_on=dt.date(2019, 10, 3), by=SYSTEM)
     proceeding_appeal_decide(
-        proceeding=f, outcome="reversed", decided_on=dt.date(2019, 11, 1), reversal_reason="Verdict quashed."
+        proceeding=f,
+        outcome="reversed",
+        decided_on=dt.date(2019, 11, 1),
+        reversal_reason="Verdict quashed.",
+        by=SYSTEM,
     )
     g = decided(person("g"), "reprimand", dt.date(2020, 2, 10))
-    proceeding_appeal(proceeding=g, filed_on=dt.date(2020, 2, 11))
+    proceeding_appeal(proceeding=g, filed_on=dt.date(2020, 2, 11), by=SYSTEM)
     decided(person("a"), "expulsion", dt.date(2019, 12, 1))
     decided(person("b"), "reprimand", dt.date(2020, 2, 20))
     decided(person("c", official=False), "expulsion", dt.date(2019, 12, 1))
@@ -92,7 +97,7 @@ def test_the_appeal_period(decisions):
 
 
 def test_without_an_active_rule_nothing_is_published(decisions):
-    publication_rule_save(rule=rule(is_active=False))
+    publication_rule_save(rule=rule(is_active=False), by=SYSTEM)
     assert published() == []
 
 

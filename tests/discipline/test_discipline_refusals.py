@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from adal.cases.models import Measure
 from adal.core.models import AuditEvent, Role
+from adal.core.permissions import SYSTEM
 from adal.discipline.models import PartyMember, Proceeding
 from adal.discipline.services import (
     DisciplineRefused,
@@ -168,7 +169,7 @@ def test_it_refuses_to_sanction_an_expelled_member_again(decided, new_member, ne
 
 def test_it_refuses_to_decide_twice(new_proceeding):
     p = new_proceeding()
-    proceeding_decide(proceeding=p, sanction="reprimand", decided_on=dt.date(2019, 7, 1))
+    proceeding_decide(proceeding=p, sanction="reprimand", decided_on=dt.date(2019, 7, 1), by=SYSTEM)
     message = refused_with(
         DisciplineRefused,
         proceeding_decide,
@@ -182,7 +183,7 @@ def test_it_refuses_to_decide_twice(new_proceeding):
 def test_it_refuses_a_decision_someone_else_took_in_the_meantime(new_proceeding):
     p = new_proceeding()
     stale = Proceeding.objects.get(pk=p.pk)
-    proceeding_decide(proceeding=p, sanction="reprimand", decided_on=dt.date(2019, 7, 1))
+    proceeding_decide(proceeding=p, sanction="reprimand", decided_on=dt.date(2019, 7, 1), by=SYSTEM)
     message = refused_with(
         DisciplineRefused,
         proceeding_decide,
@@ -236,9 +237,9 @@ def test_it_refuses_an_appeal_before_the_decision(new_proceeding):
 
 def test_it_refuses_a_second_appeal(decided, new_member):
     p = decided(new_member(), "reprimand", dt.date(2019, 7, 1))
-    p = proceeding_appeal(proceeding=p, filed_on=dt.date(2019, 7, 2))
+    p = proceeding_appeal(proceeding=p, filed_on=dt.date(2019, 7, 2), by=SYSTEM)
     refused_with(DisciplineRefused, proceeding_appeal, proceeding=p, filed_on=dt.date(2019, 7, 3))
-    p = proceeding_appeal_decide(proceeding=p, outcome="upheld", decided_on=dt.date(2019, 7, 4))
+    p = proceeding_appeal_decide(proceeding=p, outcome="upheld", decided_on=dt.date(2019, 7, 4), by=SYSTEM)
     refused_with(DisciplineRefused, proceeding_appeal, proceeding=p, filed_on=dt.date(2019, 7, 5))
 
 
@@ -262,7 +263,9 @@ def test_it_refuses_to_decide_an_appeal_never_filed(decided, new_member):
 
 def test_it_refuses_a_reversal_without_a_reason(decided, new_member):
     p = proceeding_appeal(
-        proceeding=decided(new_member(), "expulsion", dt.date(2019, 7, 10)), filed_on=dt.date(2019, 7, 11)
+        proceeding=decided(new_member(), "expulsion", dt.date(2019, 7, 10)),
+        filed_on=dt.date(2019, 7, 11),
+        by=SYSTEM,
     )
     message = invalid(
         "reversal_reason",
@@ -278,7 +281,9 @@ def test_it_refuses_a_reversal_without_a_reason(decided, new_member):
 
 def test_it_refuses_a_wrong_appeal_outcome_date_or_reason(decided, new_member):
     p = proceeding_appeal(
-        proceeding=decided(new_member(), "expulsion", dt.date(2019, 7, 10)), filed_on=dt.date(2019, 7, 11)
+        proceeding=decided(new_member(), "expulsion", dt.date(2019, 7, 10)),
+        filed_on=dt.date(2019, 7, 11),
+        by=SYSTEM,
     )
     day = dt.date(2019, 8, 1)
     assert invalid("outcome", proceeding_appeal_decide, proceeding=p, outcome="decided", decided_on=day)

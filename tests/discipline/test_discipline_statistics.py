@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from adal.cases.selectors import Period
+from adal.core.permissions import SYSTEM
 from adal.core.workdays import ALMATY
 from adal.discipline.selectors import discipline_statistics
 from adal.discipline.services import proceeding_appeal, proceeding_appeal_decide
@@ -31,10 +32,10 @@ def h2_2019(decided, new_member, new_proceeding):
     by_position_level: republican 0, regional 4 (1–4), district 1 (5), other 0.
     """
     p1 = decided(new_member(name="1", region=AKTOBE, level="regional"), "expulsion", D(2019, 9, 10))
-    proceeding_appeal(proceeding=p1, filed_on=D(2019, 9, 20))
-    proceeding_appeal_decide(proceeding=p1, outcome="upheld", decided_on=D(2019, 10, 15))
+    proceeding_appeal(proceeding=p1, filed_on=D(2019, 9, 20), by=SYSTEM)
+    proceeding_appeal_decide(proceeding=p1, outcome="upheld", decided_on=D(2019, 10, 15), by=SYSTEM)
     p2 = decided(new_member(name="2", region=EAST_KZ, level="regional"), "expulsion", D(2019, 10, 1))
-    proceeding_appeal(proceeding=p2, filed_on=D(2019, 10, 10))
+    proceeding_appeal(proceeding=p2, filed_on=D(2019, 10, 10), by=SYSTEM)
     three = new_member(name="3", region=KYZYLORDA, level="regional")
     decided(three, "severe_reprimand", D(2019, 8, 20))
     decided(three, "expulsion", D(2019, 12, 31))
@@ -43,9 +44,13 @@ def h2_2019(decided, new_member, new_proceeding):
     new_proceeding(member=four, opened_on=D(2019, 11, 1))
     decided(new_member(name="5", region=EAST_KZ, level="district"), "reprimand", D(2019, 11, 5))
     p6 = decided(new_member(name="6", region=KYZYLORDA, level="district"), "expulsion", D(2019, 9, 30))
-    proceeding_appeal(proceeding=p6, filed_on=D(2019, 10, 2))
+    proceeding_appeal(proceeding=p6, filed_on=D(2019, 10, 2), by=SYSTEM)
     proceeding_appeal_decide(
-        proceeding=p6, outcome="reversed", decided_on=D(2019, 12, 10), reversal_reason="Verdict quashed."
+        proceeding=p6,
+        outcome="reversed",
+        decided_on=D(2019, 12, 10),
+        reversal_reason="Verdict quashed.",
+        by=SYSTEM,
     )
     seven = new_member(name="7", region=AKTOBE, level="other")
     decided(seven, "warning", D(2019, 6, 30))

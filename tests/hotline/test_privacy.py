@@ -6,8 +6,8 @@ import re
 from django.db import OperationalError
 from django.urls import reverse
 
+from adal.core.files import files_dir
 from adal.core.logging import RedactFilter, redact
-from adal.hotline.files import files_dir
 from adal.hotline.models import Attachment, Report
 from tests.hotline.test_pages import FORM, receipt_from_slip
 from tests.hotline.test_submit import dump_database

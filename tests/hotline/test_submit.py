@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import translation
 
+from adal.core.files import files_dir
 from adal.core.models import AuditEvent
-from adal.hotline.files import files_dir
 from adal.hotline.models import Attachment, Report
 from adal.hotline.receipts import receipt_hash
 from adal.hotline.services import UploadedFile, report_find_by_receipt, report_submit, reporter_message_add

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone, translation
 
 from adal.core.models import Role, Territory, Unit
+from adal.core.permissions import SYSTEM
 from adal.core.services import unit_create
 from adal.councils.models import Position
 from adal.councils.primaries.models import Primary
@@ -53,6 +54,7 @@ def _build_org(units) -> dict:
         level=Unit.Level.DISTRICT,
         parent=units["aktobe"],
         territory=territory(ALGA),
+        by=SYSTEM,
     )
     admin = make_staff("admin", Role.ADMINISTRATOR, units["centre"])[0]
 
@@ -80,9 +82,9 @@ def seat(org):
     """A council member seated since 2019; ``user`` is their sign-in account, if they have one."""
 
     def make(council, name="Council member", *, position=Position.MEMBER, user=None):
-        person = person_create(full_name=name, user=user, by=None)
+        person = person_create(full_name=name, user=user, by=SYSTEM)
         return membership_add(
-            council=council, person=person, position=position, term_start=dt.date(2019, 1, 1), by=None
+            council=council, person=person, position=position, term_start=dt.date(2019, 1, 1), by=SYSTEM
         )
 
     return make
@@ -103,15 +105,16 @@ def voter(db):
             region=territory(region),
             position="engineer",
             position_level=PositionLevel.OTHER,
+            by=SYSTEM,
         )
         return voter_account_create(
-            member=member, username=f"voter-{n}", password=None, territory=territory(kato), by=None
+            member=member, username=f"voter-{n}", password=None, territory=territory(kato), by=SYSTEM
         )
 
     return make
 
 
-def upcoming(council, *, by=None, seats=2, title="Primary for the Aktobe council") -> Primary:
+def upcoming(council, *, by=SYSTEM, seats=2, title="Primary for the Aktobe council") -> Primary:
     now = timezone.now()
     return primary_create(
         council=council,
@@ -143,7 +146,7 @@ def on_ballot(seat):
         nominator = seat(primary.council, "Nominating member")
         nominations = []
         for v in voters:
-            n = nomination_create(primary=primary, candidate=v.member, nominator=nominator, by=None)
+            n = nomination_create(primary=primary, candidate=v.member, nominator=nominator, by=SYSTEM)
             nominations.append(nomination_answer(nomination=n, consent=True, by=v.user))
         return nominations
 

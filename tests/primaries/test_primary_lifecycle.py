@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from adal.core.models import AuditEvent
+from adal.core.permissions import SYSTEM
 from adal.councils.primaries.models import Ballot, Nomination, Participation
 from adal.councils.primaries.selectors import electorate, results
 from adal.councils.primaries.services import (
@@ -31,8 +32,9 @@ def expel(member, on=None):
         grounds_details="Verdict",
         deciding_body="Bureau",
         opened_on=on,
+        by=SYSTEM,
     )
-    return proceeding_decide(proceeding=proceeding, sanction="expulsion", decided_on=on)
+    return proceeding_decide(proceeding=proceeding, sanction="expulsion", decided_on=on, by=SYSTEM)
 
 
 # ---------------------------------------------------------------- announcing a primary
@@ -102,9 +104,9 @@ def test_a_voter_is_registered_in_their_own_region_or_its_district(org, voter):
     v = voter()
     other = make_staff("someone", "", org["centre"])[0]
     with pytest.raises(PrimaryActionRefused, match="register them there"):
-        voter_register(member=v.member, user=other, territory=territory(ALMATY_CITY), by=None)
+        voter_register(member=v.member, user=other, territory=territory(ALMATY_CITY), by=SYSTEM)
     with pytest.raises(PrimaryActionRefused, match="already registered"):
-        voter_register(member=v.member, user=other, territory=territory(ALGA), by=None)
+        voter_register(member=v.member, user=other, territory=territory(ALGA), by=SYSTEM)
     with pytest.raises(PrimaryActionRefused, match="Only an administrator"):
         voter_register(member=v.member, user=other, by=org["secretary"])
 
@@ -136,39 +138,39 @@ def test_only_members_of_this_council_nominate(org, seat, voter):
         nomination_create(primary=primary, candidate=voter().member, nominator=nominator, by=stranger)
     almaty_member = seat(org["councils"]["almaty"])
     with pytest.raises(PrimaryActionRefused, match="Only a current member of this council"):
-        nomination_create(primary=primary, candidate=voter().member, nominator=almaty_member, by=None)
-    membership_cease(membership=nominator, on=dt.date(2020, 1, 1), by=None)
+        nomination_create(primary=primary, candidate=voter().member, nominator=almaty_member, by=SYSTEM)
+    membership_cease(membership=nominator, on=dt.date(2020, 1, 1), by=SYSTEM)
     with pytest.raises(PrimaryActionRefused, match="Only a current member of this council"):
-        nomination_create(primary=primary, candidate=voter().member, nominator=nominator, by=None)
+        nomination_create(primary=primary, candidate=voter().member, nominator=nominator, by=SYSTEM)
 
 
 def test_a_candidate_must_be_a_voter_in_good_standing_in_the_territory(org, seat, voter):
     primary = upcoming(org["councils"]["alga"])
     nominator = seat(primary.council)
     with pytest.raises(PrimaryActionRefused, match="not a party member in good standing"):
-        nomination_create(primary=primary, candidate=voter().member, nominator=nominator, by=None)
+        nomination_create(primary=primary, candidate=voter().member, nominator=nominator, by=SYSTEM)
     expelled = voter(kato=ALGA)
     expel(expelled.member)
     with pytest.raises(PrimaryActionRefused, match="not a party member in good standing"):
-        nomination_create(primary=primary, candidate=expelled.member, nominator=nominator, by=None)
+        nomination_create(primary=primary, candidate=expelled.member, nominator=nominator, by=SYSTEM)
     candidate = voter(kato=ALGA)
-    nomination_create(primary=primary, candidate=candidate.member, nominator=nominator, by=None)
+    nomination_create(primary=primary, candidate=candidate.member, nominator=nominator, by=SYSTEM)
     with pytest.raises(PrimaryActionRefused, match="already been nominated"):
-        nomination_create(primary=primary, candidate=candidate.member, nominator=nominator, by=None)
+        nomination_create(primary=primary, candidate=candidate.member, nominator=nominator, by=SYSTEM)
 
 
 def test_nominations_close_on_time(org, seat, voter):
     primary = upcoming(org["councils"]["aktobe"])
     candidate, nominator = voter().member, seat(primary.council)
     with at_phase(primary, "consent"), pytest.raises(PrimaryActionRefused, match="Nominations closed on"):
-        nomination_create(primary=primary, candidate=candidate, nominator=nominator, by=None)
+        nomination_create(primary=primary, candidate=candidate, nominator=nominator, by=SYSTEM)
 
 
 def test_only_the_candidate_answers_and_only_once_before_voting(org, seat, voter):
     primary = upcoming(org["councils"]["aktobe"])
     candidate, someone = voter(), voter()
     nomination = nomination_create(
-        primary=primary, candidate=candidate.member, nominator=seat(primary.council), by=None
+        primary=primary, candidate=candidate.member, nominator=seat(primary.council), by=SYSTEM
     )
     with pytest.raises(PrimaryActionRefused, match="Only the candidate"):
         nomination_answer(nomination=nomination, consent=True, by=someone.user)
@@ -178,7 +180,7 @@ def test_only_the_candidate_answers_and_only_once_before_voting(org, seat, voter
     with pytest.raises(PrimaryActionRefused, match="already been answered"):
         nomination_answer(nomination=nomination, consent=True, by=candidate.user)
     late = nomination_create(
-        primary=primary, candidate=someone.member, nominator=seat(primary.council), by=None
+        primary=primary, candidate=someone.member, nominator=seat(primary.council), by=SYSTEM
     )
     with at_phase(primary, "voting"), pytest.raises(PrimaryActionRefused, match="Voting has started"):
         nomination_answer(nomination=late, consent=True, by=someone.user)
@@ -242,7 +244,7 @@ def test_only_eligible_voters_vote_for_a_candidate_on_this_ballot(org, voting, v
     outsider = voter(kato=ALMATY_CITY)
     other_primary = upcoming(org["councils"]["aktobe"], title="Another primary")
     elsewhere = nomination_create(
-        primary=other_primary, candidate=voters[2].member, nominator=seat(other_primary.council), by=None
+        primary=other_primary, candidate=voters[2].member, nominator=seat(other_primary.council), by=SYSTEM
     )
     with at_phase(primary, "voting"):
         with pytest.raises(PrimaryActionRefused, match="registered in this council's territory"):

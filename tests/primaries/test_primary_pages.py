@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from adal.core.models import Role, Territory
+from adal.core.permissions import SYSTEM
 from adal.core.services import staff_create
 from adal.councils.primaries.models import Ballot, Nomination, Participation, Primary, Voter
 from adal.councils.primaries.services import ballot_cast, nomination_create
@@ -19,9 +20,9 @@ def primary(org, voter, on_ballot):
     on_ballot(p, voter("Aigerim Candidate"), voter("Bolat Candidate"))
     declined, pending = voter("Chingis Declined"), voter("Dana Pending")
     nominator = org["councils"]["aktobe"].memberships.first()
-    c = nomination_create(primary=p, candidate=declined.member, nominator=nominator, by=None)
+    c = nomination_create(primary=p, candidate=declined.member, nominator=nominator, by=SYSTEM)
     Nomination.objects.filter(pk=c.pk).update(state=Nomination.State.DECLINED)
-    nomination_create(primary=p, candidate=pending.member, nominator=nominator, by=None)
+    nomination_create(primary=p, candidate=pending.member, nominator=nominator, by=SYSTEM)
     p.voters = [voter() for _ in range(6)]
     p.pending = pending
     return p
@@ -199,7 +200,9 @@ def test_the_secretary_lists_their_primaries(client, org, primary):
 
 @pytest.fixture
 def superuser(org):
-    return staff_create(username="root", password="x", role=Role.ADMINISTRATOR, unit=None, is_superuser=True)
+    return staff_create(
+        username="root", password="x", role=Role.ADMINISTRATOR, unit=None, is_superuser=True, by=SYSTEM
+    )
 
 
 @pytest.mark.parametrize("model", ["voter", "primary", "nomination"])

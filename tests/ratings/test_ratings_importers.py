@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 
 from adal.core.models import AuditEvent
+from adal.core.permissions import SYSTEM
 from adal.ratings.importers import ImportInvalid
 from adal.ratings.models import IndexValue, RatingImport, SourceScore
 from adal.ratings.services import import_file, import_stage
@@ -18,7 +19,7 @@ GENERIC = RatingImport.Format.GENERIC
 
 
 def load(index, fmt, content, year=None):
-    return import_file(index=index, fmt=fmt, file_name="upload", content=content, year=year)
+    return import_file(index=index, fmt=fmt, file_name="upload", content=content, year=year, by=SYSTEM)
 
 
 def refused(index, fmt, content, year=None) -> list[tuple[int | None, str]]:

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
+from adal.core.permissions import SYSTEM
 from adal.demo.survey import AGE_GROUPS, INSTRUMENT, margins_cells
 from adal.survey.selectors import regions_on
 from adal.survey.services import census_margins_create, instrument_create, wave_create
@@ -19,7 +20,7 @@ def _in_english(settings):
 
 @pytest.fixture
 def instrument(db):
-    return replayed("survey.instrument", lambda: instrument_create(spec=INSTRUMENT, by=None))
+    return replayed("survey.instrument", lambda: instrument_create(spec=INSTRUMENT, by=SYSTEM))
 
 
 @pytest.fixture
@@ -37,7 +38,7 @@ def _build_margins():
         age_groups=AGE_GROUPS,
         region_sex_age=cells,
         settlement=settlement,
-        by=None,
+        by=SYSTEM,
     )
 
 
@@ -56,7 +57,7 @@ def make_wave(instrument, margins, code="2025", start=dt.date(2025, 10, 1), end=
         fieldwork_start=start,
         fieldwork_end=end,
         design_en="Stratified by region, PSUs within regions.",
-        by=None,
+        by=SYSTEM,
         **kw,
     )
 

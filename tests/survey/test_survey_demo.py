@@ -4,6 +4,7 @@ real change between the waves in the regions the demo moves."""
 
 import numpy as np
 
+from adal.core.permissions import SYSTEM
 from adal.demo.survey import CHANGES, build_survey
 from adal.survey.models import MicrodataImport, Wave
 from adal.survey.selectors import wave_figures
@@ -11,7 +12,7 @@ from adal.survey.storage import columns_read
 
 
 def test_the_demo_loads_two_published_weighted_waves(db):
-    demo = build_survey(by=None)
+    demo = build_survey(by=SYSTEM)
 
     assert [w.code for w in demo.waves] == ["2024", "2025"]
     assert all(i.state == MicrodataImport.State.DONE and i.bad_rows == 0 for i in demo.imports)

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from adal.core.models import AuditEvent
+from adal.core.permissions import SYSTEM
 from adal.survey.models import Microdata, MicrodataBlock, MicrodataImport
 from adal.survey.selectors import import_described
 from adal.survey.services import SurveyRefused, microdata_import_run, microdata_import_start
@@ -30,7 +31,7 @@ def encode(tmp_path):
 
 def run(wave, name: str, content: bytes) -> MicrodataImport:
     record = microdata_import_start(
-        wave=wave, upload=SimpleUploadedFile(name, content), by=None, enqueue=False
+        wave=wave, upload=SimpleUploadedFile(name, content), by=SYSTEM, enqueue=False
     )
     return microdata_import_run(microdata_import=record)
 
@@ -204,7 +205,7 @@ def test_a_header_without_rows_is_refused(wave):
 
 def test_a_file_that_is_no_table_is_refused_at_upload(wave, pdf_bytes):
     with pytest.raises(SurveyRefused, match=r"Only CSV, XLSX and SPSS \.sav files"):
-        microdata_import_start(wave=wave, upload=SimpleUploadedFile("report.pdf", pdf_bytes), by=None)
+        microdata_import_start(wave=wave, upload=SimpleUploadedFile("report.pdf", pdf_bytes), by=SYSTEM)
     assert not MicrodataImport.objects.exists()
 
 
@@ -218,7 +219,7 @@ def test_a_published_wave_takes_no_new_microdata(wave):
     wave.state = wave.State.PUBLISHED
     wave.save()
     with pytest.raises(SurveyRefused, match="unpublish it"):
-        microdata_import_start(wave=wave, upload=SimpleUploadedFile("w.csv", csv_bytes(GOOD)), by=None)
+        microdata_import_start(wave=wave, upload=SimpleUploadedFile("w.csv", csv_bytes(GOOD)), by=SYSTEM)
 
 
 # ---------------------------------------------------------------- a worker that died
@@ -233,7 +234,7 @@ def test_an_import_whose_worker_died_is_refused_and_can_be_tried_again(wave):
 
     def running_since(minutes: int) -> MicrodataImport:
         record = microdata_import_start(
-            wave=wave, upload=SimpleUploadedFile("wave.csv", csv_bytes(GOOD)), by=None, enqueue=False
+            wave=wave, upload=SimpleUploadedFile("wave.csv", csv_bytes(GOOD)), by=SYSTEM, enqueue=False
         )
         started = timezone.now() - dt.timedelta(minutes=minutes)
         MicrodataImport.objects.filter(pk=record.pk).update(state="running", started_at=started, progress=43)

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from scipy import stats
 
+from adal.core.permissions import SYSTEM
 from adal.demo.survey import INSTRUMENT, build_survey
 from adal.survey.models import Wave
 from adal.survey.storage import columns_read
@@ -19,7 +20,7 @@ COMPONENT_SHARES = {c["code"]: c["weight"] / 1.0 for c in INSTRUMENT["components
 
 @pytest.fixture
 def demo(db):
-    return build_survey(by=None)
+    return build_survey(by=SYSTEM)
 
 
 def page(client, url: str) -> str:

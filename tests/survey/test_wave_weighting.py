@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from adal.core.models import AuditEvent
+from adal.core.permissions import SYSTEM
 from adal.survey.models import MarginCell, Microdata
 from adal.survey.selectors import weighting_described
 from adal.survey.services import SurveyRefused, wave_publish, wave_weight
@@ -39,7 +40,7 @@ def census(margins) -> tuple[dict, dict]:
 
 def test_the_final_weights_meet_both_margins_within_the_bounds(wave, rows):
     lower, upper = wave.trim_lower, wave.trim_upper
-    wave = wave_weight(wave=imported(wave, rows), by=None)
+    wave = wave_weight(wave=imported(wave, rows), by=SYSTEM)
     assert wave.weighting.get("converged"), wave.weighting
 
     data = columns_read(
@@ -78,7 +79,7 @@ def test_a_census_cell_without_respondents_is_named(wave, rows):
     ulytau_old_men = [
         r for r in rows if not (r[0] == "620000000" and r[1] == "1" and int(r[HEADER.index("age")]) >= 60)
     ]
-    wave = wave_weight(wave=imported(wave, ulytau_old_men), by=None)
+    wave = wave_weight(wave=imported(wave, ulytau_old_men), by=SYSTEM)
 
     assert weighting_described(wave) == {
         "failure": "The census cell Ulytau Region, Male, aged 60+ has no respondents, so raking cannot reach "
@@ -86,14 +87,14 @@ def test_a_census_cell_without_respondents_is_named(wave, rows):
     }
     assert wave.results == {}
     with pytest.raises(SurveyRefused, match="weighting converged"):
-        wave_publish(wave=wave, by=None)
+        wave_publish(wave=wave, by=SYSTEM)
 
 
 def test_trimming_bounds_too_tight_for_the_margins_are_refused(instrument, margins, rows):
     from tests.survey.conftest import make_wave
 
     wave = make_wave(instrument, margins, trim_lower="0.9", trim_upper="1.1")
-    wave = wave_weight(wave=imported(wave, rows), by=None)
+    wave = wave_weight(wave=imported(wave, rows), by=SYSTEM)
 
     text = weighting_described(wave)["failure"]
     assert text.startswith("The trimming bounds are too tight: the respondents in ")
@@ -102,17 +103,17 @@ def test_trimming_bounds_too_tight_for_the_margins_are_refused(instrument, margi
 
 def test_weighting_needs_microdata(wave):
     with pytest.raises(SurveyRefused, match="no microdata"):
-        wave_weight(wave=wave, by=None)
+        wave_weight(wave=wave, by=SYSTEM)
 
 
 def test_selection_probabilities_become_base_weights(instrument, margins, rows):
     from tests.survey.conftest import make_wave
 
     probabilities = [[*r[:5], repr(1 / float(r[5])), *r[6:]] for r in rows]
-    by_weight = wave_weight(wave=imported(make_wave(instrument, margins, code="w"), rows), by=None)
+    by_weight = wave_weight(wave=imported(make_wave(instrument, margins, code="w"), rows), by=SYSTEM)
     by_probability = wave_weight(
         wave=imported(make_wave(instrument, margins, code="p", base_weight="probability"), probabilities),
-        by=None,
+        by=SYSTEM,
     )
     assert by_probability.weighting["base"]["deff"] == pytest.approx(by_weight.weighting["base"]["deff"])
     assert by_probability.results["national"]["index"]["estimate"] == pytest.approx(

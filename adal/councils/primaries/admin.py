@@ -7,6 +7,7 @@ count, and a list of either in one place would only invite putting the two side 
 from django import forms
 from django.contrib import admin
 
+from adal.core.admin import ServiceModelAdmin
 from adal.councils.admin import ReadOnlyAdmin
 from adal.councils.primaries.models import Nomination, Primary, Voter
 from adal.councils.primaries.services import PrimaryActionRefused, check_registration, voter_register
@@ -28,7 +29,7 @@ class VoterForm(forms.ModelForm):
 
 
 @admin.register(Voter)
-class VoterAdmin(admin.ModelAdmin):
+class VoterAdmin(ServiceModelAdmin):
     form = VoterForm
     list_display = ["member", "user", "territory", "created_at"]
     search_fields = ["member__full_name", "member__membership_number", "user__username"]
@@ -36,17 +37,9 @@ class VoterAdmin(admin.ModelAdmin):
     autocomplete_fields = ["territory"]
     fields = ["member", "user", "territory"]
 
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
+    def service_create(self, request, obj, form):
         d = form.cleaned_data
-        obj.pk = voter_register(
-            member=d["member"], user=d["user"], territory=d["territory"], by=request.user
-        ).pk
+        return voter_register(member=d["member"], user=d["user"], territory=d["territory"], by=request.user)
 
 
 @admin.register(Primary)

@@ -1,5 +1,5 @@
 """Primaries: one service per action, each checking who acts, validating before it writes, and writing
-its audit entry in the same transaction. ``by=None`` is the system (the demo, imports).
+its audit entry in the same transaction. The demo and imports act as the system actor.
 
 Casting a ballot is the one action that must not leave a trail from the voter to the choice; how the
 two are kept apart, and what that does and does not protect against, is in the docstring of
@@ -15,12 +15,13 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from adal.core import permissions
 from adal.core.audit import audit_record
-from adal.core.models import Role, Territory, Unit, User
+from adal.core.models import Territory, Unit, User
 from adal.councils.models import Council, Membership, active_on
 from adal.councils.primaries.models import MIX_SIZE, Ballot, Nomination, Participation, Primary, Voter
 from adal.councils.primaries.selectors import Phase, is_eligible, phase, voter_of
-from adal.councils.services import CouncilActionRefused, may_manage, today
+from adal.councils.services import CouncilActionRefused, today
 from adal.discipline.models import PartyMember
 
 _RANDOM = secrets.SystemRandom()
@@ -34,13 +35,13 @@ def _moment(value: dt.datetime) -> str:
     return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
 
 
-def _require_manager(by: User | None, council: Council) -> None:
-    if by is not None and not may_manage(by, council):
+def _require_manager(by, council: Council) -> None:
+    if not permissions.may(by, "primary.manage", council):
         raise PrimaryActionRefused(_("Only the secretary of this council or an administrator may do this."))
 
 
-def _require_administrator(by: User | None) -> None:
-    if by is not None and not (by.is_active and (by.is_superuser or by.role == Role.ADMINISTRATOR)):
+def _require_administrator(by) -> None:
+    if not permissions.may(by, "voter.register"):
         raise PrimaryActionRefused(_("Only an administrator may register voters."))
 
 
@@ -67,7 +68,7 @@ def primary_create(
     voting_starts: dt.datetime,
     voting_ends: dt.datetime,
     description: str = "",
-    by: User | None,
+    by,
 ) -> Primary:
     """Announce a primary: nominations are open from now until they close."""
     _require_manager(by, council)
@@ -91,7 +92,7 @@ def primary_create(
             voting_starts=voting_starts,
             voting_ends=voting_ends,
             created_at=timezone.now(),
-            created_by=by,
+            created_by=permissions.person_of(by),
         )
         audit_record(
             action="primary.created",
@@ -128,9 +129,7 @@ def check_registration(member: PartyMember, user: User, territory: Territory) ->
         raise PrimaryActionRefused(_("This account already belongs to another voter."))
 
 
-def voter_register(
-    *, member: PartyMember, user: User, territory: Territory | None = None, by: User | None
-) -> Voter:
+def voter_register(*, member: PartyMember, user: User, territory: Territory | None = None, by) -> Voter:
     """Link a party member to the account they sign in with, registered in their region or in the
     district given."""
     _require_administrator(by)
@@ -153,7 +152,7 @@ def voter_account_create(
     username: str,
     password: str | None,
     territory: Territory | None = None,
-    by: User | None,
+    by,
 ) -> Voter:
     """A sign-in account for a party member (not a staff account: no role, no unit) and their
     registration as a voter, together. Without a password the account cannot sign in until one is set."""
@@ -186,12 +185,10 @@ def _lock(primary: Primary) -> Primary:
     return Primary.objects.select_for_update().select_related("council").get(pk=primary.pk)
 
 
-def nomination_create(
-    *, primary: Primary, candidate: PartyMember, nominator: Membership, by: User | None
-) -> Nomination:
+def nomination_create(*, primary: Primary, candidate: PartyMember, nominator: Membership, by) -> Nomination:
     """A council member nominates a party member; the secretary may record it for them."""
     council = primary.council
-    if by is not None and not (may_manage(by, council) or nominator.person.user_id == by.pk):
+    if not (permissions.may(by, "primary.manage", council) or nominator.person.user_id == by.pk):
         raise PrimaryActionRefused(
             _("Only a member of the council, or its secretary on their behalf, may nominate.")
         )
@@ -227,7 +224,7 @@ def nomination_create(
             candidate=candidate,
             nominated_by=nominator,
             nominated_at=timezone.now(),
-            recorded_by=by,
+            recorded_by=permissions.person_of(by),
         )
         audit_record(
             action="primary.nominated",
@@ -261,7 +258,7 @@ def nomination_answer(*, nomination: Nomination, consent: bool, statement: str =
     return nomination
 
 
-def nomination_withdraw(*, nomination: Nomination, reason: str, by: User | None) -> Nomination:
+def nomination_withdraw(*, nomination: Nomination, reason: str, by) -> Nomination:
     """The secretary withdraws a nomination before voting starts, with a reason."""
     _require_manager(by, nomination.primary.council)
     reason = reason.strip()

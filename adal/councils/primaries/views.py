@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from adal.core.permissions import requires
 from adal.councils.primaries import forms as f
 from adal.councils.primaries import services as s
 from adal.councils.primaries.models import Nomination, Primary
@@ -104,21 +105,16 @@ def consent(request, pk: int):
 # ---------------------------------------------------------------- the secretary's pages
 
 
-def _require_secretary(user):
-    if not councils_managed_by(user).exists():
-        raise PermissionDenied
-
-
-@login_required
+@requires("primary.manage")
 def staff_list(request):
-    _require_secretary(request.user)
     return render(request, "primaries/staff_list.html", {"primaries": primaries_managed_by(request.user)})
 
 
-@login_required
+@requires("primary.manage")
 @require_http_methods(["GET", "POST"])
 def staff_create(request):
-    _require_secretary(request.user)
+    if not councils_managed_by(request.user).exists():
+        return redirect("primaries:staff_list")  # the list says whose primaries one runs: none yet
     form = f.PrimaryForm(_posted(request), councils=councils_managed_by(request.user))
     if request.method == "POST" and form.is_valid():
         try:
@@ -151,7 +147,7 @@ def _render_staff_primary(request, primary, form=None, status=200):
     return render(request, "primaries/staff_primary.html", context, status=status)
 
 
-@login_required
+@requires("primary.manage")
 @require_http_methods(["GET", "POST"])
 def staff_primary(request, pk: int):
     """The secretary's page of a primary: nominations with their state, a form to record one."""
@@ -175,7 +171,7 @@ def staff_primary(request, pk: int):
     return _render_staff_primary(request, primary, form=form, status=400)
 
 
-@login_required
+@requires("primary.manage")
 @require_POST
 def staff_withdraw(request, pk: int, nomination_id: int):
     primary = _managed_primary(request.user, pk)

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from adal.cases.sweep import deadlines_sweep
 from adal.cases.tasks import schedule_sweep
+from adal.core.permissions import command_actor
 
 
 class Command(BaseCommand):
@@ -14,7 +15,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, schedule, **options):
-        report = deadlines_sweep(now=timezone.now())
+        report = deadlines_sweep(now=timezone.now(), by=command_actor("sweep"))
         self.stdout.write(", ".join(f"{k}: {v}" for k, v in report.items()))
         if schedule:
             schedule_sweep()

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from adal.core.permissions import command_actor
 from adal.ratings.importers import ImportInvalid
 from adal.ratings.models import Index, Method, RatingImport
 from adal.ratings.services import import_file
@@ -41,7 +42,14 @@ class Command(BaseCommand):
                 _("Cannot read %(file)s: %(error)s") % {"file": file, "error": error.strerror}
             ) from None
         try:
-            batch = import_file(index=found, fmt=fmt, file_name=Path(file).name, content=content, year=year)
+            batch = import_file(
+                index=found,
+                fmt=fmt,
+                file_name=Path(file).name,
+                content=content,
+                year=year,
+                by=command_actor("ratings_import"),
+            )
         except ImportInvalid as invalid:
             for error in invalid.errors:
                 self.stderr.write(str(error))
