@@ -5,6 +5,7 @@ import pytest
 from django.utils import translation
 
 from adal.core.models import Role, Territory
+from adal.core.permissions import SYSTEM
 from adal.discipline.models import PositionLevel
 from adal.discipline.services import member_create, proceeding_decide, proceeding_open
 from tests.conftest import make_staff
@@ -40,6 +41,7 @@ def head(units):
 @pytest.fixture
 def new_member(db):
     def make(name="Серик Ахметов", region=AKTOBE, level=PositionLevel.REGIONAL, official=True, **kw):
+        kw.setdefault("by", SYSTEM)
         return member_create(
             full_name=name,
             membership_number=kw.pop("membership_number", f"NO-{next(_numbers):06d}"),
@@ -56,6 +58,7 @@ def new_member(db):
 @pytest.fixture
 def new_proceeding(new_member):
     def make(member=None, opened_on=dt.date(2019, 6, 3), **kw):
+        kw.setdefault("by", SYSTEM)
         return proceeding_open(
             member=member or new_member(),
             grounds=kw.pop("grounds", "court_verdict"),
@@ -74,6 +77,7 @@ def decided(new_proceeding):
 
     def make(member, sanction, on: dt.date, **kw):
         proceeding = new_proceeding(member=member, opened_on=on)
+        kw.setdefault("by", SYSTEM)
         return proceeding_decide(proceeding=proceeding, sanction=sanction, decided_on=on, **kw)
 
     return make

@@ -29,7 +29,7 @@ def refused_with(exc_type, fn, **kwargs) -> str:
     """Run the step, expect the refusal, check nothing was audited, return the message."""
     events = AuditEvent.objects.count()
     with pytest.raises(exc_type) as refusal:
-        fn(**kwargs)
+        fn(**{"by": SYSTEM, **kwargs})
     assert AuditEvent.objects.count() == events
     error = refusal.value
     return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
@@ -38,7 +38,7 @@ def refused_with(exc_type, fn, **kwargs) -> str:
 def invalid(field: str, fn, **kwargs) -> str:
     events = AuditEvent.objects.count()
     with pytest.raises(ValidationError) as refusal:
-        fn(**kwargs)
+        fn(**{"by": SYSTEM, **kwargs})
     assert AuditEvent.objects.count() == events
     assert list(refusal.value.message_dict) == [field]
     return refusal.value.message_dict[field][0]
@@ -66,7 +66,7 @@ def test_it_refuses_overlong_values(db):
 
 
 def test_it_refuses_a_second_member_with_the_same_number(db):
-    member_create(**member_args())
+    member_create(**member_args(), by=SYSTEM)
     message = invalid("membership_number", member_create, **member_args(membership_number=" NO-777 "))
     assert "already recorded" in message
     assert PartyMember.objects.count() == 1
