@@ -251,7 +251,7 @@ def _event(case, by, kind, *, from_state="", to_state="", data=None, note=None, 
 
 
 def case_timeline_record(
-    *, case: Case, by: User | None, kind: str, data: dict | None = None, note: str | None = None
+    *, case: Case, by, kind: str, data: dict | None = None, note: str | None = None
 ) -> None:
     """Another app's step in a case's life (e.g. a council put it on its agenda, or decided on it), on
     the case's timeline and in the audit log as ``case.<kind>``; the case itself does not change. Runs
@@ -281,7 +281,7 @@ def _clock_changes(case: Case, to_state: str, now: dt.datetime, changes: dict) -
     }
 
 
-def _tell_reporter(case: Case, text: str, by: User | None = None) -> Message:
+def _tell_reporter(case: Case, text: str, by) -> Message:
     message = Message.objects.create(
         report=case.report,
         direction=Message.Direction.TO_REPORTER,
