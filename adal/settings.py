@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "django_htmx",
+    "ninja",  # its Swagger UI from its own static files: without it, /api/docs loads it from a CDN
     "django_tasks_db",
     "adal.core",
     "adal.hotline",

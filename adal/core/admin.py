@@ -124,6 +124,10 @@ class ServiceModelAdmin(admin.ModelAdmin):
 # Groups would be a write path outside the services, and who may do what is adal.core.permissions.
 admin.site.unregister(Group)
 
+admin.site.site_header = _("Adal administration")
+admin.site.site_title = _("Adal administration")
+admin.site.index_title = _("Registers and settings")
+
 
 @admin.register(WorkdayException)
 class WorkdayExceptionAdmin(ServiceModelAdmin):

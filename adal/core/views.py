@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -9,6 +10,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from adal.core.addresses import client_address
 from adal.core.services import LoginRefused, staff_login_check
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; the icon itself is a static file."""
+    return redirect(static("adal/favicon.ico"), permanent=True)
 
 
 def home(request):
