@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from adal.cases.models import Case
 from adal.core.mail import Email, register, send_on_commit
 from adal.core.models import Role, User
+from adal.hotline.identity import reporter_address_for_mail
 from adal.hotline.models import Message
 
 SUBJECTS = {
@@ -87,7 +88,7 @@ def notify_case_staff_many(cases, *, kind: str) -> None:
 def notify_reporter_by_email(message: Message) -> None:
     """A reporter who gave an email address gets our message there too (it was given for that);
     the inbox keeps the same message. The receipt is never sent."""
-    if (message.report.identity or {}).get("email"):
+    if reporter_address_for_mail(message.report):
         send_on_commit("case.reporter", message=message.pk)
 
 
@@ -123,7 +124,7 @@ def reporter_email(*, message: int) -> Email | None:
         .filter(pk=message, direction=Message.Direction.TO_REPORTER)
         .first()
     )
-    address = ((found.report.identity or {}).get("email") if found else None) or ""
+    address = reporter_address_for_mail(found.report) if found else ""
     if not address:
         return None  # e.g. the report's content was purged after its retention period
     report = found.report
