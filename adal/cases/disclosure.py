@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from adal.cases.models import Case, DisclosureRequest
-from adal.cases.notifications import notify_reporter_by_email
+from adal.cases.notifications import notify_custodians, notify_reporter_by_email
 from adal.cases.services import case_timeline_record, in_scope, own_or_head, scope_filter
 from adal.core import permissions
 from adal.core.audit import audit_record
@@ -184,6 +184,7 @@ def disclosure_request(*, case: Case, by, reason: str) -> DisclosureRequest:
                 case=case, requester=by, reason=reason, requested_at=timezone.now()
             )
             case_timeline_record(case=case, by=by, kind="disclosure_requested", data={"request": request.pk})
+            notify_custodians(case)
     except IntegrityError:
         raise DisclosureRefused(_("Your request on this case is already waiting for a decision.")) from None
     return request

@@ -382,3 +382,17 @@ def test_the_inbox_asks_for_confirmation_before_changing_the_identity(client, or
     assert client.post(url, {"confirm": "yes"}).status_code == 302
     assert not ReporterIdentity.objects.filter(report=submitted.report).exists()
     assert client.post(url, {"confirm": "yes"}).status_code == 400  # nothing left to withdraw
+
+
+def test_the_custodians_of_the_scope_hear_of_a_waiting_request_without_its_reason(
+    org, custodians, case, mailoutbox, django_capture_on_commit_callbacks
+):
+    for user in custodians.values():
+        user.email = f"{user.username}@adal.example"
+        user.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        disclosure_request(case=case, by=org["officer"], reason=REASON)
+    (email,) = mailoutbox
+    assert email.to == ["custodian@adal.example"]  # not the Almaty custodian
+    assert case.report.registration_number in email.subject and "/staff/disclosures/" in email.body
+    assert "допрос" not in email.body + email.subject
