@@ -19,17 +19,19 @@ class CasesConfig(AppConfig):
 
 def _register_object_rules():
     """Whatever a capability lets one do to a case, one does only to the cases of one's own scope."""
+    from adal.cases import disclosure
     from adal.cases.services import CASE_CAPABILITIES, in_scope
     from adal.core.permissions import object_rule
 
     for capability in CASE_CAPABILITIES:
         object_rule(capability)(in_scope)
+    disclosure.register_object_rules()
 
 
 def _handle_the_hotlines_reports():
     # The hotline sits below the cases (a case points at its report), so it cannot call them by name:
     # every report it takes in opens a case, and its inbox shows and acts on that case, through these.
-    from adal.cases import selectors, services
+    from adal.cases import disclosure, selectors, services
     from adal.hotline.handler import ReportHandler, connect
 
     connect(
@@ -39,6 +41,7 @@ def _handle_the_hotlines_reports():
             inbox=selectors.reporter_inbox,
             appeal=services.case_appeal,
             rate=services.case_rate,
+            identity_changed=disclosure.reporter_identity_changed,
         )
     )
 

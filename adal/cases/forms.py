@@ -153,3 +153,34 @@ class ClarifyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The reporter reads it in the inbox and answers there."),
     )
+
+
+# ---------------------------------------------------------------- disclosure of a reporter's identity
+
+
+class DisclosureRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why does the investigation need the reporter's identity?"),
+        help_text=_("The identity custodian decides on this reason; the reporter may be told of it."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DisclosureDecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for your decision"),
+        help_text=_("On an approval the reporter is sent this reason, unless you withhold the notice."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    withhold_notice_reason = forms.CharField(
+        label=_("Withhold the notice to the reporter because"),
+        help_text=_(
+            "Only if telling the reporter would jeopardise the investigation; leave empty and the reporter "
+            "is told in their inbox before the identity is disclosed."
+        ),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

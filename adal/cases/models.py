@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -247,6 +248,11 @@ EVENT_LABELS = {
     "very_overdue": _("Very overdue: escalated to the next level"),
     "council_agenda": _("Put on a council's agenda"),
     "council_decision": _("Council decision"),
+    "disclosure_requested": _("Disclosure of the reporter's identity requested"),
+    "disclosure_approved": _("Disclosure of the reporter's identity approved"),
+    "disclosure_refused": _("Disclosure of the reporter's identity refused"),
+    "identity_opened": _("The reporter made their identity open"),
+    "identity_withdrawn": _("The reporter withdrew their identity"),
 }
 
 
@@ -317,3 +323,59 @@ class CaseLink(models.Model):
 
     def __str__(self):
         return f"{self.case_id} ↔ {self.other_id}"
+
+
+class DisclosureRequest(models.Model):
+    """A reasoned request to see a confidential reporter's identity, decided by an identity custodian.
+
+    An approval opens the identity to the requester alone until ``expires_at``; the reporter is told in
+    the inbox first, unless the custodian records why that would jeopardise the investigation
+    (EU Directive 2019/1937, art. 16(3))."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+        CLOSED = "closed", _("Closed: nothing left to disclose")
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="disclosure_requests")
+    requester = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("requested by"))
+    reason = EncryptedTextField()
+    requested_at = models.DateTimeField(_("requested"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = EncryptedTextField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("open until"), null=True, blank=True)
+    reporter_notified = models.BooleanField(default=False)
+    notice_withheld_reason = EncryptedTextField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["state", "requested_at"], name="disclosure_queue")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "requester"],
+                condition=Q(state="pending"),
+                name="disclosure_one_pending_per_requester",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case_id}: {self.requester_id} ({self.state})"
+
+    @property
+    def is_open(self) -> bool:
+        """Approved and not yet expired: the identity is open to the requester now."""
+        approved = self.state == self.State.APPROVED and self.expires_at is not None
+        return approved and self.expires_at > timezone.now()
+
+    @property
+    def status(self) -> str:
+        return "expired" if self.state == self.State.APPROVED and not self.is_open else self.state
+
+    @property
+    def status_label(self) -> str:
+        return str(_("Expired")) if self.status == "expired" else self.get_state_display()

@@ -11,7 +11,8 @@ from django.utils.translation import ngettext
 
 from adal.cases.models import Case
 from adal.core.mail import Email, register, send_on_commit
-from adal.core.models import Role, User
+from adal.core.models import Role, Unit, User
+from adal.hotline.identity import reporter_address_for_mail
 from adal.hotline.models import Message
 
 SUBJECTS = {
@@ -87,11 +88,42 @@ def notify_case_staff_many(cases, *, kind: str) -> None:
 def notify_reporter_by_email(message: Message) -> None:
     """A reporter who gave an email address gets our message there too (it was given for that);
     the inbox keeps the same message. The receipt is never sent."""
-    if (message.report.identity or {}).get("email"):
+    if reporter_address_for_mail(message.report):
         send_on_commit("case.reporter", message=message.pk)
 
 
+def custodians_of(case) -> list[User]:
+    """The identity custodians whose scope holds the case: of its unit and the units above it (of the
+    roots while it waits at reception)."""
+    if case.unit is None:
+        units = list(Unit.objects.filter(parent=None).values_list("pk", flat=True))
+    else:
+        units = [int(pk) for pk in case.unit.path.strip("/").split("/") if pk]
+    return list(User.objects.filter(role=Role.IDENTITY_CUSTODIAN, is_active=True, unit_id__in=units))
+
+
+def notify_custodians(case) -> None:
+    """A disclosure request waits: the custodians of the case's scope hear of it (the case's number and
+    their desk's address; never the reason or the report)."""
+    users = [u.pk for u in custodians_of(case) if u.email]
+    if users:
+        send_on_commit("case.disclosure_waiting", case=case.pk, users=users)
+
+
 # ---------------------------------------------------------------- the e-mails, built when the worker sends
+
+
+def disclosure_waiting_email(*, case: int, users: list[int]) -> Email | None:
+    found = Case.objects.select_related("report").filter(pk=case).first()
+    to = _addresses(users)
+    if found is None or not to:
+        return None
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("A disclosure request on case %(n)s waits for your decision") % {
+            "n": found.report.registration_number
+        }
+        body = _("Decide it on your desk: %(url)s") % {"url": f"{settings.SITE_URL}/staff/disclosures/"}
+    return Email(to, subject, body)
 
 
 def staff_email(*, case: int, news: str, users: list[int]) -> Email | None:
@@ -123,7 +155,7 @@ def reporter_email(*, message: int) -> Email | None:
         .filter(pk=message, direction=Message.Direction.TO_REPORTER)
         .first()
     )
-    address = ((found.report.identity or {}).get("email") if found else None) or ""
+    address = reporter_address_for_mail(found.report) if found else ""
     if not address:
         return None  # e.g. the report's content was purged after its retention period
     report = found.report
@@ -153,3 +185,4 @@ def register_emails() -> None:
     register("case.staff", staff_email)
     register("case.staff_digest", staff_digest_email)
     register("case.reporter", reporter_email)
+    register("case.disclosure_waiting", disclosure_waiting_email)

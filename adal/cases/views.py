@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from adal.cases import disclosure as d
 from adal.cases import forms as f
 from adal.cases import services as s
 from adal.cases.models import OPEN_STATES, Case, State, StateBodyRequest
@@ -174,6 +176,8 @@ def _render_case(request, case, *, failed=None, status=200):
         "links": case.links.select_related("other__report"),
         "actions": actions,
         "may_put_on_agenda": may(request.user, "council.put_case_on_agenda", case),
+        "identity": d.identity_panel(request.user, case),
+        "disclosure_form": f.DisclosureRequestForm(prefix="disclosure"),
         "labels": {name: s.RULES[name].label for name in s.RULES},
     }
     return render(request, "cases/case.html", context, status=status)
@@ -232,3 +236,76 @@ def attachment_download(request, pk: int, attachment_id: int):
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+# ---------------------------------------------------------------- a reporter's identity
+
+
+@requires("identity.request")
+@require_POST
+def disclosure_new(request, pk: int):
+    case = case_for(request.user, pk)
+    form = f.DisclosureRequestForm(request.POST, prefix="disclosure")
+    if not form.is_valid():
+        messages.error(request, _("Give the reason why the investigation needs the reporter's identity."))
+        return redirect("cases:case", pk=case.pk)
+    try:
+        d.disclosure_request(case=case, by=request.user, reason=form.cleaned_data["reason"])
+    except d.DisclosureRefused as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Your request is with the identity custodian."))
+    return redirect("cases:case", pk=case.pk)
+
+
+@requires("identity.request")
+def identity_show(request, pk: int):
+    """A confidential reporter's identity, to the requester of an approved request alone; every view is
+    audited (by ``identity_for``). Its own page, so that opening the case does not put it on screen."""
+    case = case_for(request.user, pk)
+    grant = d.disclosure_open_to(request.user, case)
+    identity = d.identity_for(request.user, case) if grant else None
+    if identity is None or grant is None:
+        raise Http404
+    response = render(request, "cases/identity.html", {"case": case, "identity": identity, "grant": grant})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@requires("identity.approve")
+def disclosures(request):
+    """The identity custodian's desk: the requests of their scope, pending first, then decided."""
+    rows = list(d.disclosures_for_custodian(request.user))
+    pending = [(r, f.DisclosureDecisionForm(prefix=f"d{r.pk}")) for r in rows if r.state == r.State.PENDING]
+    decided = sorted(
+        (r for r in rows if r.state != r.State.PENDING), key=lambda r: r.decided_at, reverse=True
+    )
+    context = {"pending": pending, "decided": decided[:100], "now": timezone.now()}
+    return render(request, "cases/disclosures.html", context)
+
+
+@requires("identity.approve")
+@require_POST
+def disclosure_decide(request, pk: int, decision: str):
+    found = d.disclosure_for_custodian(request.user, pk)
+    if found is None or decision not in ("approve", "refuse"):
+        raise Http404
+    form = f.DisclosureDecisionForm(request.POST, prefix=f"d{pk}")
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for your decision."))
+        return redirect("cases:disclosures")
+    try:
+        if decision == "approve":
+            d.disclosure_approve(
+                request=found,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                withhold_notice_reason=form.cleaned_data["withhold_notice_reason"],
+            )
+        else:
+            d.disclosure_refuse(request=found, by=request.user, reason=form.cleaned_data["reason"])
+    except d.DisclosureRefused as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Decision recorded."))
+    return redirect("cases:disclosures")

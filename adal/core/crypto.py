@@ -82,3 +82,30 @@ def encrypt(plaintext: bytes, *, aad: bytes) -> bytes:
 
 def decrypt(blob: bytes, *, aad: bytes) -> bytes:
     return keyring().decrypt(blob, aad=aad)
+
+
+# ---------------------------------------------------------------- envelopes
+# A record that must be destroyable on its own (a reporter's identity) gets its own random data key: the
+# data is sealed under it, and only the data key is wrapped by the key ring (so rotating the ring re-wraps
+# the key and never touches the data). Deleting the wrapped key destroys the data for good.
+
+ENVELOPE = b"E1"
+
+
+def data_key_new() -> bytes:
+    return AESGCM.generate_key(bit_length=256)
+
+
+def envelope_seal(key: bytes, plaintext: bytes, *, aad: bytes) -> bytes:
+    nonce = os.urandom(12)
+    return ENVELOPE + nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
+
+
+def envelope_open(key: bytes, blob: bytes, *, aad: bytes) -> bytes:
+    blob = bytes(blob)
+    if blob[:2] != ENVELOPE:
+        raise DecryptionError("not an Adal envelope")
+    try:
+        return AESGCM(key).decrypt(blob[2:14], blob[14:], aad)
+    except InvalidTag as e:
+        raise DecryptionError("the envelope was altered, or opened with the wrong key or record") from e

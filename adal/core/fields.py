@@ -59,5 +59,15 @@ class EncryptedJSONField(EncryptedField):
         return json.loads(data)
 
 
+class EncryptedBytesField(EncryptedField):
+    """Raw bytes under the key ring, e.g. an envelope's data key: ``rotate_keys`` re-wraps it."""
+
+    def to_bytes(self, value) -> bytes:
+        return bytes(value)
+
+    def from_bytes(self, data: bytes):
+        return data
+
+
 def encrypted_fields(model) -> list[EncryptedField]:
     return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedField)]

@@ -104,6 +104,9 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("Analyst")
     ADMINISTRATOR = "administrator", _("Administrator")
     AUDITOR = "auditor", _("Auditor")
+    # Outside every case's chain of command: decides disclosure requests for a confidential reporter's
+    # identity, and never reads the content of reports.
+    IDENTITY_CUSTODIAN = "identity_custodian", _("Identity custodian")
 
 
 class User(AbstractUser):

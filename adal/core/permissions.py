@@ -32,6 +32,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "case.extend": frozenset({R.UNIT_HEAD, R.ADMINISTRATOR}),
     "case.review": frozenset({R.CASE_OFFICER, R.UNIT_HEAD, R.ADMINISTRATOR}),
     "report.register": frozenset({R.OPERATOR, R.UNIT_HEAD, R.ADMINISTRATOR}),
+    # a confidential reporter's identity: asked for by those who work a case, decided by a custodian
+    "identity.request": frozenset({R.CASE_OFFICER, R.UNIT_HEAD, R.ADMINISTRATOR}),
+    "identity.approve": frozenset({R.IDENTITY_CUSTODIAN}),
     # councils and primaries
     "council.create": frozenset({R.ADMINISTRATOR}),
     "council.manage": frozenset({R.COUNCIL_SECRETARY, R.ADMINISTRATOR}),
@@ -54,8 +57,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "admin.access": frozenset({R.ADMINISTRATOR}),
 }
 
-# Roles whose work shows them the content of reports: they may not sign in without a second factor.
-ROLES_WITH_SECOND_FACTOR = CAPABILITIES["case.read_content"]
+# Roles whose work shows them the content of reports, or opens a reporter's identity to others: they
+# may not sign in without a second factor.
+ROLES_WITH_SECOND_FACTOR = CAPABILITIES["case.read_content"] | CAPABILITIES["identity.approve"]
 
 CAPABILITY_LABELS = {
     "case.read_content": gettext_lazy("read the content of reports"),
@@ -64,6 +68,8 @@ CAPABILITY_LABELS = {
     "case.extend": gettext_lazy("extend a case's deadline"),
     "case.review": gettext_lazy("review, decide and answer cases"),
     "report.register": gettext_lazy("register reports received by phone, letter or in person"),
+    "identity.request": gettext_lazy("request the disclosure of a confidential reporter's identity"),
+    "identity.approve": gettext_lazy("approve or refuse the disclosure of a reporter's identity"),
     "council.create": gettext_lazy("create councils"),
     "council.manage": gettext_lazy("manage a council"),
     "council.put_case_on_agenda": gettext_lazy("put a case on a council's agenda"),

@@ -16,6 +16,7 @@ from adal.core.selectors import regions_current
 from adal.core.services import staff_create, staff_totp_reset, unit_create
 from adal.demo.councils import build_councils
 from adal.demo.discipline import build_discipline
+from adal.demo.disclosures import plan_disclosures
 from adal.demo.history import Schedule, choose_target, daily_sweeps, plan_case, reporter_writes
 from adal.demo.ratings import build_ratings
 from adal.demo.survey import build_survey
@@ -140,6 +141,7 @@ class DemoReceipt:
     receipt: str
     language: str
     channel: str
+    note: str = ""  # what the inbox shows beyond the usual (printed with the receipt)
 
 
 def build_units() -> dict[str, Unit]:
@@ -184,6 +186,7 @@ def build_accounts(units: dict[str, Unit]) -> list[DemoAccount]:
         Role.ANALYST: "centre",
         Role.ADMINISTRATOR: "centre",
         Role.AUDITOR: "centre",
+        Role.IDENTITY_CUSTODIAN: "centre",
     }
     accounts = []
     for role, unit_key in placement.items():
@@ -356,6 +359,7 @@ def build_history(*, staff: dict, count: int = 60, seed: int = 2026, days: int =
                 lambda i=i: submitted[i].receipt,
                 received_at + 4 * dt.timedelta(days=1),
             )
+    plan_disclosures(schedule, staff=staff, now=now, receipts=receipts)
     daily_sweeps(schedule, arrivals[0], now)
     schedule.run()
     deadlines_sweep(now=now, by=SYSTEM)

@@ -123,8 +123,14 @@ class ReportIn(Schema):
         description=_codes(
             [
                 ("anonymous", "nobody learns who you are"),
-                ("confidential", "identity seen only by the handling unit"),
-                ("open", "identity may be disclosed to the bodies that check the report"),
+                (
+                    "confidential",
+                    "identity sealed apart; disclosed only on a request approved by an identity custodian",
+                ),
+                (
+                    "open",
+                    "identity seen by the handling unit, may be given to the bodies that check the report",
+                ),
             ]
         )
     )

@@ -32,8 +32,9 @@ IDENTITY_HELP = {
         "We can only reach you through your inbox with the receipt you will get."
     ),
     IdentityMode.CONFIDENTIAL: _(
-        "Only the officers handling your report see your name and contacts. They are disclosed to anyone "
-        "else only on a reasoned, approved and logged request."
+        "Your name and contacts are sealed apart from your report. They are disclosed only to one officer, "
+        "for a limited time, on a reasoned request approved by an identity custodian and logged; you are "
+        "told first."
     ),
     IdentityMode.OPEN: _(
         "Your name may be given to the bodies that check your report. Choose this if you are ready to act "

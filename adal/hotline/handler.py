@@ -20,6 +20,9 @@ class ReportHandler:
     inbox: Callable  # (report): what the reporter's inbox and the status API show, with a .case
     appeal: Callable  # (*, case, reason): raises adal.core.permissions.Refused when it may not be
     rate: Callable  # (*, case, rating): likewise
+    # (*, report, change): the reporter made their identity open ("opened") or withdrew it ("withdrawn"),
+    # inside that change's transaction
+    identity_changed: Callable
 
 
 _handler: ReportHandler | None = None

@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from adal.core.fields import EncryptedJSONField, EncryptedTextField
+from adal.core.fields import EncryptedBytesField, EncryptedJSONField, EncryptedTextField
 from adal.core.models import Territory, User
 
 
@@ -64,8 +64,7 @@ class Report(models.Model):
     language = models.CharField(_("language"), max_length=5)
     # {"description", "occurred", "place", "persons": [...], "organisations": [...], "bribe_amount"}
     content = EncryptedJSONField()
-    # {"name", "iin", "phone", "email"}; null for anonymous reports
-    identity = EncryptedJSONField(null=True)
+    # Who the reporter is lives apart, in its own envelope: ReporterIdentity.
     registered_by = models.ForeignKey(
         User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("registered by")
     )
@@ -77,6 +76,23 @@ class Report(models.Model):
 
     def __str__(self):
         return self.registration_number
+
+
+class ReporterIdentity(models.Model):
+    """A named reporter's identity ({"name", "iin", "phone", "email"}), in its own envelope.
+
+    ``sealed`` is the identity under a random data key of its own, with the report's id as associated
+    data; ``data_key`` is that key wrapped by the key ring (``rotate_keys`` re-wraps it). Deleting the
+    row destroys the identity for good: no copy of its key remains. Read it only through
+    ``adal.hotline.identity`` (and, for staff, the cases app's ``identity_for``)."""
+
+    report = models.OneToOneField(Report, models.CASCADE, primary_key=True, related_name="reporter_identity")
+    data_key = EncryptedBytesField()
+    sealed = models.BinaryField(editable=False)
+    sealed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"identity of {self.report_id}"
 
 
 class Message(models.Model):

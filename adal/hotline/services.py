@@ -18,8 +18,10 @@ from adal.core.audit import audit_record
 from adal.core.files import remove_stored, store_encrypted
 from adal.core.iin import parse_iin
 from adal.core.models import Territory, User
+from adal.core.permissions import REPORTER, Refused
 from adal.hotline.files import CheckedFile, check_file
 from adal.hotline.handler import handler
+from adal.hotline.identity import identity_exists, identity_seal
 from adal.hotline.models import (
     Attachment,
     Category,
@@ -28,6 +30,7 @@ from adal.hotline.models import (
     Message,
     RegistrationCounter,
     Report,
+    ReporterIdentity,
 )
 from adal.hotline.receipts import contains_receipt, receipt_generate, receipt_hash
 
@@ -137,7 +140,7 @@ def report_submit(
 
 
 def _create_report(draft, region, district, channel, registered_by, received_at, hashed) -> Report:
-    return Report.objects.create(
+    report = Report.objects.create(
         registration_number=_next_registration_number(received_at.year),
         receipt_hash=hashed,
         received_at=received_at,
@@ -155,16 +158,19 @@ def _create_report(draft, region, district, channel, registered_by, received_at,
             "organisations": [o.strip() for o in draft.organisations if o.strip()],
             "bribe_amount": str(draft.bribe_amount) if draft.bribe_amount is not None else None,
         },
-        identity=None
-        if draft.identity_mode == IdentityMode.ANONYMOUS
-        else {
-            "name": draft.name.strip(),
-            "iin": "".join(draft.iin.split()),
-            "phone": draft.phone.strip(),
-            "email": draft.email.strip(),
-        },
         registered_by=registered_by,
     )
+    if draft.identity_mode != IdentityMode.ANONYMOUS:
+        identity_seal(
+            report=report,
+            identity={
+                "name": draft.name.strip(),
+                "iin": "".join(draft.iin.split()),
+                "phone": draft.phone.strip(),
+                "email": draft.email.strip(),
+            },
+        )
+    return report
 
 
 def _next_registration_number(year: int) -> str:
@@ -360,6 +366,48 @@ def reporter_files_add(*, report: Report, files: list[UploadedFile]) -> list[Att
         return list(Attachment.objects.filter(stored_name__in=stored))
 
     return _with_stored_files(checked, write)
+
+
+# ---------------------------------------------------------------- the reporter's identity, from the inbox
+
+
+def reporter_identity_make_open(*, report: Report) -> None:
+    """A confidential reporter lets the unit handling their report see who they are."""
+    with transaction.atomic():
+        if not identity_exists(report) or not Report.objects.filter(
+            pk=report.pk, identity_mode=IdentityMode.CONFIDENTIAL
+        ).update(identity_mode=IdentityMode.OPEN):
+            raise Refused(_("Only a confidential report with its identity can be made open."))
+        report.identity_mode = IdentityMode.OPEN
+        handler().identity_changed(report=report, change="opened")
+        audit_record(
+            action="report.identity_opened",
+            actor=REPORTER,
+            actor_label=REPORTER.label,
+            target=report,
+            data={"from": IdentityMode.CONFIDENTIAL, "to": IdentityMode.OPEN},
+        )
+
+
+def reporter_identity_withdraw(*, report: Report) -> None:
+    """The reporter takes back their name, IIN and contacts: the envelope is deleted with its key, so the
+    identity is gone for good (no approval can disclose it, no e-mail reaches them), and the report goes
+    on as an anonymous one, followed with the receipt."""
+    with transaction.atomic():
+        was = report.identity_mode
+        deleted, _rows = ReporterIdentity.objects.filter(report_id=report.pk).delete()
+        if not deleted:
+            raise Refused(_("This report holds no identity to withdraw."))
+        Report.objects.filter(pk=report.pk).update(identity_mode=IdentityMode.ANONYMOUS)
+        report.identity_mode = IdentityMode.ANONYMOUS
+        handler().identity_changed(report=report, change="withdrawn")
+        audit_record(
+            action="report.identity_withdrawn",
+            actor=REPORTER,
+            actor_label=REPORTER.label,
+            target=report,
+            data={"from": was, "to": IdentityMode.ANONYMOUS},
+        )
 
 
 def _check_report_files(report: Report, files, errors: Errors) -> list[CheckedFile]:

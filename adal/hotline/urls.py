@@ -12,5 +12,6 @@ urlpatterns = [
     path("inbox/logout/", views.inbox_logout, name="inbox_logout"),
     path("inbox/report/appeal/", views.inbox_appeal, name="inbox_appeal"),
     path("inbox/report/rate/", views.inbox_rate, name="inbox_rate"),
+    path("inbox/report/identity/<slug:change>/", views.inbox_identity, name="inbox_identity"),
     path("staff/reports/new/", views.staff_report_new, name="staff_report_new"),
 ]

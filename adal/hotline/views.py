@@ -3,7 +3,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -16,7 +16,13 @@ from adal.hotline.forms import AppealForm, MessageForm, RatingForm, ReceiptForm,
 from adal.hotline.handler import handler
 from adal.hotline.models import Report
 from adal.hotline.receipts import receipt_format, receipt_normalise
-from adal.hotline.services import report_find_by_receipt, report_submit, reporter_message_add
+from adal.hotline.services import (
+    report_find_by_receipt,
+    report_submit,
+    reporter_identity_make_open,
+    reporter_identity_withdraw,
+    reporter_message_add,
+)
 from adal.hotline.throttle import throttle_check, throttle_failure
 
 REGISTRATION_NUMBER = re.compile(r"AC-\d{4}-\d{6,9}")
@@ -173,6 +179,32 @@ def inbox_rate(request):
         with contextlib.suppress(Refused):  # the page shows the case as it is
             handler().rate(case=report.case, rating=form.cleaned_data["rating"])
     return redirect("hotline:inbox")
+
+
+# What a reporter may do with their identity from the inbox, each after a confirmation.
+IDENTITY_CHANGES = {"open": reporter_identity_make_open, "withdraw": reporter_identity_withdraw}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def inbox_identity(request, change: str):
+    """Make a confidential identity open, or withdraw the identity: the page says what follows, and
+    only the confirming POST does it."""
+    report, _receipt = _inbox_session(request)
+    if not report:
+        return redirect("hotline:inbox_login")
+    if change not in IDENTITY_CHANGES:
+        raise Http404
+    error = ""
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            IDENTITY_CHANGES[change](report=report)
+        except Refused as e:
+            error = str(e)
+        else:
+            return redirect("hotline:inbox")
+    context = {"report": report, "change": change, "error": error}
+    return render(request, "hotline/inbox_identity.html", context, status=400 if error else 200)
 
 
 @require_POST

@@ -21,6 +21,8 @@ from adal.cases.services import (
     case_redirect,
     case_triage_start,
 )
+from adal.hotline.identity import identity_seal
+from adal.hotline.models import ReporterIdentity
 from tests.cases.test_transitions import accepted
 from tests.hotline.test_submit import dump_database
 
@@ -147,8 +149,11 @@ def test_an_email_to_the_reporter_is_queued_as_ids_and_sent_whole(
 
 def test_a_reporter_without_an_address_gets_no_email_and_nothing_is_queued(org, new_case, queued, mailoutbox):
     case = reporter_case(org, new_case, "decided")
-    case.report.identity = {**case.report.identity, "email": "", "phone": "+7 701 555 01 02"}
-    case.report.save(update_fields=["identity"])
+    ReporterIdentity.objects.filter(report=case.report).delete()
+    identity_seal(
+        report=case.report,
+        identity={"name": "Сапарова А.", "iin": "850612350456", "phone": "+7 701 555 01 02"},
+    )
     mailoutbox.clear()
     queued(lambda: case_answer(case=case, by=org["officer"], findings=SECRET))
     assert not DBTaskResult.objects.filter(task_path="adal.core.mail.send_email").exists()
@@ -194,8 +199,7 @@ def test_an_email_whose_report_lost_its_address_is_not_sent(org, new_case, queue
     """Built when sent: an address removed meanwhile (e.g. the content purged) is not written to."""
     case = reporter_case(org, new_case, "decided")
     queued(lambda: case_answer(case=case, by=org["officer"], findings=SECRET))
-    case.report.identity = None
-    case.report.save(update_fields=["identity"])
+    ReporterIdentity.objects.filter(report=case.report).delete()
     mailoutbox.clear()
     run_worker()
     assert mailoutbox == []

@@ -8,7 +8,8 @@ from django.utils import translation
 
 from adal.core.files import files_dir
 from adal.core.models import AuditEvent
-from adal.hotline.models import Attachment, Report
+from adal.hotline.identity import identity_open
+from adal.hotline.models import Attachment, Report, ReporterIdentity
 from adal.hotline.receipts import receipt_hash
 from adal.hotline.services import UploadedFile, report_find_by_receipt, report_submit, reporter_message_add
 
@@ -50,7 +51,8 @@ def test_text_and_identity_are_encrypted_at_rest(db, draft):
 
 def test_an_anonymous_report_has_no_identity(db, draft):
     report = report_submit(draft=draft(name="Should be ignored")).report
-    assert Report.objects.get(pk=report.pk).identity is None
+    assert identity_open(report) is None
+    assert not ReporterIdentity.objects.filter(report=report).exists()
 
 
 def test_a_report_becomes_a_case_with_its_clocks(db, draft):

@@ -43,6 +43,7 @@ class Command(BaseCommand):
         for a in accounts:
             w(f"  {a.username:<18} {a.password:<18} {a.totp_secret:<34} {a.role} / {a.unit}")
         w("\nSome receipts to open a reporter's inbox at http://127.0.0.1:8000/inbox/:")
-        for r in receipts[:6]:
-            w(f"  {r.registration_number}  {receipt_format(r.receipt)}  ({r.language}, {r.channel})")
+        for r in [*receipts[:6], *(r for r in receipts[6:] if r.note)]:
+            note = f"; {r.note}" if r.note else ""
+            w(f"  {r.registration_number}  {receipt_format(r.receipt)}  ({r.language}, {r.channel}{note})")
         w("")
