@@ -153,3 +153,13 @@ class ClarifyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The reporter reads it in the inbox and answers there."),
     )
+
+
+class HoldForm(forms.Form):
+    """Placing or lifting a legal hold: the reason is kept encrypted with the hold, for staff only."""
+
+    reason = forms.CharField(
+        label=_("Reason (for staff; the reporter does not see it)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

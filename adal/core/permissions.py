@@ -31,6 +31,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "case.assign": frozenset({R.UNIT_HEAD, R.ADMINISTRATOR}),
     "case.extend": frozenset({R.UNIT_HEAD, R.ADMINISTRATOR}),
     "case.review": frozenset({R.CASE_OFFICER, R.UNIT_HEAD, R.ADMINISTRATOR}),
+    "case.legal_hold": frozenset({R.UNIT_HEAD, R.ADMINISTRATOR}),
     "report.register": frozenset({R.OPERATOR, R.UNIT_HEAD, R.ADMINISTRATOR}),
     # councils and primaries
     "council.create": frozenset({R.ADMINISTRATOR}),
@@ -63,6 +64,7 @@ CAPABILITY_LABELS = {
     "case.assign": gettext_lazy("assign and re-route cases"),
     "case.extend": gettext_lazy("extend a case's deadline"),
     "case.review": gettext_lazy("review, decide and answer cases"),
+    "case.legal_hold": gettext_lazy("place and lift legal holds that keep a case's content"),
     "report.register": gettext_lazy("register reports received by phone, letter or in person"),
     "council.create": gettext_lazy("create councils"),
     "council.manage": gettext_lazy("manage a council"),
