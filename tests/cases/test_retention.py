@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -461,8 +462,10 @@ def test_the_receipt_still_opens_a_purged_report(client, org, full_case, django_
     view = reporter_inbox(case.report)
     assert view.messages == [] and not view.can_appeal and not view.can_rate
     case.report.refresh_from_db()
-    with pytest.raises(Exception, match="purged"):
+    with pytest.raises(ValidationError) as refused:
         reporter_message_add(report=case.report, receipt=receipt, body="Ещё одно сообщение.")
+    assert list(refused.value.message_dict) == ["body"]
+    assert Message.objects.filter(report=case.report).count() == 2
 
 
 # ---------------------------------------------------------------- the job and the command
