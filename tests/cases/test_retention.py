@@ -500,3 +500,16 @@ def test_the_command_lists_counts_in_a_dry_run_and_purges_otherwise(org, full_ca
     assert "purged: 1" in capsys.readouterr().out
     case.refresh_from_db()
     assert case.purged_at is not None
+
+
+def test_one_daily_purge_waits_for_the_worker_at_night(db, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from adal.cases.tasks import RETENTION_AT, purge_expired_content, schedule_retention
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert schedule_retention(by=WORKER) is True
+    assert schedule_retention(by=WORKER) is False  # one is waiting already
+    waiting = DBTaskResult.objects.get(task_path=purge_expired_content.module_path, status="READY")
+    run_at = waiting.run_after.astimezone(ALMATY)
+    assert run_at.time() == RETENTION_AT and dt.timedelta(0) < run_at - timezone.now() <= dt.timedelta(days=1)

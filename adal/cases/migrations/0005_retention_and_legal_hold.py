@@ -19,7 +19,9 @@ def presets_and_ends(apps, schema_editor):
     Case = apps.get_model("cases", "Case")
     CaseEvent = apps.get_model("cases", "CaseEvent")
     for code, months in RETENTION_MONTHS.items():
-        ResponsePolicy.objects.filter(code=code, retention_months__isnull=True).update(retention_months=months)
+        ResponsePolicy.objects.filter(code=code, retention_months__isnull=True).update(
+            retention_months=months
+        )
     ended = CaseEvent.objects.filter(case=OuterRef("pk"), to_state=OuterRef("state")).order_by("-at", "-pk")
     Case.objects.filter(state__in=SIDE_EXITS, closed_at__isnull=True).update(
         closed_at=Coalesce(Subquery(ended.values("at")[:1]), "updated_at")
@@ -27,62 +29,94 @@ def presets_and_ends(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_case_open'),
+        ("cases", "0004_case_open"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LegalHold',
+            name="LegalHold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', adal.core.fields.EncryptedTextField()),
-                ('placed_at', models.DateTimeField(verbose_name='placed')),
-                ('placed_by_label', models.CharField(max_length=150)),
-                ('lifted_at', models.DateTimeField(blank=True, null=True, verbose_name='lifted')),
-                ('lifted_by_label', models.CharField(blank=True, max_length=150)),
-                ('lift_reason', adal.core.fields.EncryptedTextField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", adal.core.fields.EncryptedTextField()),
+                ("placed_at", models.DateTimeField(verbose_name="placed")),
+                ("placed_by_label", models.CharField(max_length=150)),
+                ("lifted_at", models.DateTimeField(blank=True, null=True, verbose_name="lifted")),
+                ("lifted_by_label", models.CharField(blank=True, max_length=150)),
+                ("lift_reason", adal.core.fields.EncryptedTextField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'legal hold',
-                'verbose_name_plural': 'legal holds',
-                'ordering': ['placed_at', 'pk'],
+                "verbose_name": "legal hold",
+                "verbose_name_plural": "legal holds",
+                "ordering": ["placed_at", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='case',
-            name='purged_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='content purged'),
+            model_name="case",
+            name="purged_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="content purged"),
         ),
         migrations.AddField(
-            model_name='responsepolicy',
-            name='retention_months',
-            field=models.PositiveSmallIntegerField(blank=True, help_text="The report's text, the reporter's identity, messages, files and notes are purged this many months after the case ends, unless it is under a legal hold; the statistics stay. Blank: kept without a time limit.", null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='content kept after the case ends (months)'),
+            model_name="responsepolicy",
+            name="retention_months",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="The report's text, the reporter's identity, messages, files and notes are purged this many months after the case ends, unless it is under a legal hold; the statistics stay. Blank: kept without a time limit.",
+                null=True,
+                validators=[django.core.validators.MinValueValidator(1)],
+                verbose_name="content kept after the case ends (months)",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('closed_at__isnull', False), ('purged_at__isnull', True)), fields=['policy', 'closed_at'], name='case_retention'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("closed_at__isnull", False), ("purged_at__isnull", True)),
+                fields=["policy", "closed_at"],
+                name="case_retention",
+            ),
         ),
         migrations.AddField(
-            model_name='legalhold',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='legal_holds', to='cases.case'),
+            model_name="legalhold",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="legal_holds", to="cases.case"
+            ),
         ),
         migrations.AddField(
-            model_name='legalhold',
-            name='lifted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="legalhold",
+            name="lifted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='legalhold',
-            name='placed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="legalhold",
+            name="placed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='legalhold',
-            constraint=models.UniqueConstraint(condition=models.Q(('lifted_at__isnull', True)), fields=('case',), name='legal_hold_one_in_force'),
+            model_name="legalhold",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("lifted_at__isnull", True)),
+                fields=("case",),
+                name="legal_hold_one_in_force",
+            ),
         ),
         migrations.RunPython(presets_and_ends, migrations.RunPython.noop),
     ]

@@ -4,18 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_shared_state'),
+        ("core", "0004_shared_state"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FileRemoval',
+            name="FileRemoval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stored_name', models.CharField(max_length=64, unique=True)),
-                ('queued_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("stored_name", models.CharField(max_length=64, unique=True)),
+                ("queued_at", models.DateTimeField()),
             ],
         ),
     ]

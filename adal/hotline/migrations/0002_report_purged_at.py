@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hotline', '0001_initial'),
+        ("hotline", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='report',
-            name='purged_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='content purged'),
+            model_name="report",
+            name="purged_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="content purged"),
         ),
     ]
