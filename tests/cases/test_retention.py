@@ -513,3 +513,22 @@ def test_one_daily_purge_waits_for_the_worker_at_night(db, settings):
     waiting = DBTaskResult.objects.get(task_path=purge_expired_content.module_path, status="READY")
     run_at = waiting.run_after.astimezone(ALMATY)
     assert run_at.time() == RETENTION_AT and dt.timedelta(0) < run_at - timezone.now() <= dt.timedelta(days=1)
+
+
+def test_the_migration_dates_the_end_of_cases_that_left_by_a_side_exit(org, new_case):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("adal.cases.migrations.0005_retention_and_legal_hold")
+    case = case_triage_start(case=new_case(), by=org["operator"])
+    case = case_redirect(case=case, by=org["operator"], authority="Агентство", reason="Уголовное дело.")
+    redirected_at = case.events.get(kind="redirect").at
+    Case.objects.filter(pk=case.pk).update(closed_at=None)  # as before this change
+    ResponsePolicy.objects.filter(code="kz").update(retention_months=None)
+
+    migration.presets_and_ends(apps, None)
+
+    case.refresh_from_db()
+    assert case.closed_at == redirected_at
+    assert ResponsePolicy.objects.get(code="kz").retention_months == MONTHS
