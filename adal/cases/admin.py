@@ -37,6 +37,7 @@ class ResponsePolicyAdmin(ServiceModelAdmin):
         "answer_days",
         "answer_months",
         "extension_total_months",
+        "retention_months",
     ]
 
     def service_save(self, request, obj, form):

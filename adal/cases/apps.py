@@ -15,6 +15,7 @@ class CasesConfig(AppConfig):
         register_emails()
         _register_object_rules()
         _handle_the_hotlines_reports()
+        _register_housekeeping()
 
 
 def _register_object_rules():
@@ -44,6 +45,15 @@ def _handle_the_hotlines_reports():
             identity_changed=disclosure.reporter_identity_changed,
         )
     )
+
+
+def _register_housekeeping():
+    from adal.cases.tasks import schedule_retention
+    from adal.core import housekeeping
+
+    # The retention purge runs once a day as its own task (one transaction per case, never one long one
+    # like a housekeeping job's); each sweep makes sure that the next day's run is waiting.
+    housekeeping.register("cases.retention_schedule", schedule_retention)
 
 
 def _install_presets(sender, using="default", **kwargs):

@@ -34,6 +34,7 @@ _CLOCK_FIELDS = [
     "very_overdue_days",
     "close_after_days",
     "allows_leave_without_consideration",
+    "retention_months",
 ]
 
 

@@ -184,3 +184,13 @@ class DisclosureDecisionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class HoldForm(forms.Form):
+    """Placing or lifting a legal hold: the reason is kept encrypted with the hold, for staff only."""
+
+    reason = forms.CharField(
+        label=_("Reason (for staff; the reporter does not see it)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

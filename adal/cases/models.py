@@ -1,3 +1,4 @@
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -36,6 +37,10 @@ OPEN_STATES = (
     State.REOPENED,
 )
 TRIAGE_STATES = frozenset({State.REGISTERED, State.TRIAGE})
+# States in which work on a case has ended and its retention period runs from ``closed_at``: closed, and
+# the side exits (sent on to another authority, merged into another case, left without consideration).
+# An answered case is not ended (it closes by itself, or is appealed); a reopened one is open again.
+ENDED_STATES = (State.CLOSED, State.REDIRECTED, State.MERGED, State.LEFT_WITHOUT_CONSIDERATION)
 
 
 class Outcome(models.TextChoices):
@@ -84,6 +89,19 @@ class ResponsePolicy(models.Model):
     )
     allows_leave_without_consideration = models.BooleanField(
         _("may leave a report without consideration"), default=False
+    )
+    # Unlike the clocks, a change applies to every case of the policy, ended ones included: content is
+    # kept no longer than the policy says now (adal/cases/retention.py).
+    retention_months = models.PositiveSmallIntegerField(
+        _("content kept after the case ends (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "The report's text, the reporter's identity, messages, files and notes are purged this many "
+            "months after the case ends, unless it is under a legal hold; the statistics stay. Blank: kept "
+            "without a time limit."
+        ),
     )
 
     class Meta:
@@ -185,6 +203,8 @@ class Case(models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # When the case ended: closed, redirected, merged or left without consideration (ENDED_STATES); an
+    # appeal clears it. The retention period counts from it.
     closed_at = models.DateTimeField(null=True, blank=True)
     merged_into = models.ForeignKey(
         "self", models.PROTECT, null=True, blank=True, related_name="merged_cases"
@@ -193,6 +213,7 @@ class Case(models.Model):
     reporter_rating = models.PositiveSmallIntegerField(null=True, blank=True)
     appealed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    purged_at = models.DateTimeField(_("content purged"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("case")
@@ -210,6 +231,13 @@ class Case(models.Model):
             models.Index(fields=["remind_at"], name="case_remind"),
             models.Index(fields=["escalate_at"], name="case_escalate"),
             models.Index(fields=["registered_at"], name="case_registered"),
+            # The retention job: ended cases not yet purged, by policy and end. Conditions without
+            # parameters, so that SQLite uses the partial index (see IS_OPEN).
+            models.Index(
+                fields=["policy", "closed_at"],
+                condition=Q(closed_at__isnull=False, purged_at__isnull=True),
+                name="case_retention",
+            ),
         ]
 
     def __str__(self):
@@ -248,6 +276,9 @@ EVENT_LABELS = {
     "very_overdue": _("Very overdue: escalated to the next level"),
     "council_agenda": _("Put on a council's agenda"),
     "council_decision": _("Council decision"),
+    "legal_hold_placed": _("Legal hold placed"),
+    "legal_hold_lifted": _("Legal hold lifted"),
+    "content_purged": _("Content purged at the end of its retention period"),
     "disclosure_requested": _("Disclosure of the reporter's identity requested"),
     "disclosure_approved": _("Disclosure of the reporter's identity approved"),
     "disclosure_refused": _("Disclosure of the reporter's identity refused"),
@@ -323,6 +354,39 @@ class CaseLink(models.Model):
 
     def __str__(self):
         return f"{self.case_id} ↔ {self.other_id}"
+
+
+class LegalHold(models.Model):
+    """A legal hold keeps a case's content past its retention period (a court case, an investigation, an
+    audit), until it is lifted. Holds are kept as history: a lifted hold keeps who lifted it, when and why.
+    At most one hold of a case is in force at a time."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="legal_holds")
+    reason = EncryptedTextField()
+    placed_at = models.DateTimeField(_("placed"))
+    placed_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    placed_by_label = models.CharField(max_length=150)
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lifted_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    lifted_by_label = models.CharField(max_length=150, blank=True)
+    lift_reason = EncryptedTextField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["placed_at", "pk"]
+        verbose_name = _("legal hold")
+        verbose_name_plural = _("legal holds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(lifted_at__isnull=True), name="legal_hold_one_in_force"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} hold {self.placed_at:%Y-%m-%d}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.lifted_at is None
 
 
 class DisclosureRequest(models.Model):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from adal.cases.clocks import local_date
 from adal.cases.models import IS_OPEN, OPEN_STATES, TRIAGE_STATES, Case, State
+from adal.cases.retention import Retention, retention_of
 from adal.cases.services import scope_filter
 from adal.core.models import User
 from adal.core.workdays import calendar
@@ -293,14 +294,23 @@ class InboxView:
     status_text: str
     deadlines: list[Deadline]
     messages: list[Message]
+    retention: Retention | None = None  # how long the content is kept, or when it was purged
 
     @property
     def can_appeal(self) -> bool:
-        return self.case.state in (State.ANSWERED, State.CLOSED) and not self.case.appealed_at
+        return (
+            self.case.state in (State.ANSWERED, State.CLOSED)
+            and not self.case.appealed_at
+            and not self.case.purged_at
+        )
 
     @property
     def can_rate(self) -> bool:
-        return self.case.state in (State.ANSWERED, State.CLOSED) and self.case.reporter_rating is None
+        return (
+            self.case.state in (State.ANSWERED, State.CLOSED)
+            and self.case.reporter_rating is None
+            and not self.case.purged_at
+        )
 
 
 def reporter_deadlines(case: Case) -> list[Deadline]:
@@ -323,6 +333,15 @@ def reporter_deadlines(case: Case) -> list[Deadline]:
 
 
 def reporter_inbox(report: Report) -> InboxView:
-    case = Case.objects.get(report=report)
-    messages = list(report.messages.prefetch_related("attachments"))
-    return InboxView(report, case, str(PLAIN_STATUS[case.state]), reporter_deadlines(case), messages)
+    case = Case.objects.select_related("policy", "merged_into__policy").get(report=report)
+    # A purged conversation has only its dates left: the inbox says it was purged instead.
+    messages = [] if case.purged_at else list(report.messages.prefetch_related("attachments"))
+    return InboxView(
+        report,
+        case,
+        str(PLAIN_STATUS[case.state]),
+        reporter_deadlines(case),
+        messages,
+        # The reporter is told how long, not about holds: a hold may concern an investigation.
+        retention=retention_of(case, with_holds=False),
+    )

@@ -37,7 +37,14 @@ from adal.core.workdays import calendar
 from adal.hotline.models import Category, Channel, Message, Report
 
 # The capabilities (adal/core/permissions.py) that act on a case; each is narrowed to the user's scope.
-CASE_CAPABILITIES = ("case.read_content", "case.triage", "case.assign", "case.extend", "case.review")
+CASE_CAPABILITIES = (
+    "case.read_content",
+    "case.triage",
+    "case.assign",
+    "case.extend",
+    "case.review",
+    "case.legal_hold",
+)
 REPORTER = permissions.REPORTER.label
 SYSTEM = permissions.SYSTEM.label
 
@@ -416,7 +423,7 @@ def case_redirect(*, case: Case, by: User, authority: str, reason: str) -> Case:
         case=case,
         action="redirect",
         by=by,
-        changes={"redirected_to": authority},
+        changes={"redirected_to": authority, "closed_at": timezone.now()},
         data={"authority": authority},
         note=reason,
         also=notice,
@@ -436,7 +443,7 @@ def case_merge(*, case: Case, by: User, into: Case) -> Case:
         case=case,
         action="merge",
         by=by,
-        changes={"merged_into": into},
+        changes={"merged_into": into, "closed_at": timezone.now()},
         data={"into": into.report.registration_number},
         also=notice,
     )
@@ -462,7 +469,14 @@ def case_leave(*, case: Case, by: User, reason: str) -> Case:
             by,
         )
 
-    return _transition(case=case, action="leave", by=by, note=reason.strip(), also=notice)
+    return _transition(
+        case=case,
+        action="leave",
+        by=by,
+        changes={"closed_at": timezone.now()},
+        note=reason.strip(),
+        also=notice,
+    )
 
 
 # ---------------------------------------------------------------- assignment and routing
@@ -684,6 +698,13 @@ def case_appeal(*, case: Case, reason: str) -> Case:
     """The reporter appeals once; the case reopens one level up (district → region → centre)."""
     if case.appealed_at:
         raise TransitionRefused(_("An answer can be appealed only once."))
+    if case.purged_at:
+        raise TransitionRefused(
+            _(
+                "The content of this report was purged at the end of its retention period: "
+                "it cannot be appealed."
+            )
+        )
     if not reason.strip():
         raise TransitionRefused(_("Say why you disagree with the answer."))
     now = timezone.now()
@@ -733,6 +754,16 @@ def reporter_message_received(*, report: Report) -> None:
 # ---------------------------------------------------------------- presets
 
 
+# How long a case's content is kept after it ends, in each preset (an administrator may change it):
+# - Kazakhstan: 5 years, the keeping period of citizens' appeals and the documents of their consideration
+#   in the list of standard documents with their keeping periods (order of the Minister of Culture and
+#   Sports No. 263 of 29 September 2017, replaced by order No. 279-НҚ of 17 June 2025, under the law "On
+#   the National Archive Fund and archives", art. 18); check it against the list in force.
+# - EU Directive 2019/1937, art. 18(1): reports are kept "no longer than it is necessary and
+#   proportionate"; 3 years after the procedure ends, as Germany's transposition sets it (HinSchG § 11(5)).
+RETENTION_MONTHS = {"kz": 60, "eu-2019-1937": 36}
+
+
 def policy_presets_install(*, using: str = "default") -> None:
     """Kazakhstan's preset (APPC art. 76) and the EU Directive 2019/1937 preset; every channel starts on
     Kazakhstan's. Existing rows are left as the administrator set them."""
@@ -749,6 +780,7 @@ def policy_presets_install(*, using: str = "default") -> None:
             extension_total_months=2,
             extension_notice_days=3,
             allows_leave_without_consideration=True,
+            retention_months=RETENTION_MONTHS["kz"],
         ),
     )
     ResponsePolicy.objects.using(using).get_or_create(
@@ -761,6 +793,7 @@ def policy_presets_install(*, using: str = "default") -> None:
             triage_days=7,
             forward_days=7,
             answer_months=3,
+            retention_months=RETENTION_MONTHS["eu-2019-1937"],
         ),
     )
     for channel in Channel.values:

@@ -29,3 +29,38 @@ def schedule_sweep() -> None:
     waiting = DBTaskResult.objects.filter(task_path=sweep_deadlines.module_path, status="READY").exists()
     if not waiting:
         sweep_deadlines.using(run_after=timezone.now() + SWEEP_EVERY).enqueue()
+
+
+RETENTION_AT = dt.time(2, 30)  # local time of the daily purge: the quietest hour
+
+
+@task
+def purge_expired_content() -> dict:
+    """The daily retention purge (adal/cases/retention.py); then the next day's run is scheduled."""
+    from adal.cases.retention import retention_purge
+    from adal.core.permissions import WORKER
+
+    schedule_retention()
+    return retention_purge(by=WORKER)
+
+
+def schedule_retention(*, by=None) -> bool:
+    """Keep exactly one future purge waiting, at the next RETENTION_AT (a housekeeping job calls this at
+    every sweep, so the purge starts with the worker and comes back if its row was lost)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from adal.core.workdays import ALMATY
+
+    if not purge_expired_content.get_backend().supports_defer:
+        return False
+    waiting = DBTaskResult.objects.filter(
+        task_path=purge_expired_content.module_path, status="READY"
+    ).exists()
+    if waiting:
+        return False
+    now = timezone.now().astimezone(ALMATY)
+    run_at = dt.datetime.combine(now.date(), RETENTION_AT, tzinfo=ALMATY)
+    if run_at <= now:
+        run_at += dt.timedelta(days=1)
+    purge_expired_content.using(run_after=run_at).enqueue()
+    return True

@@ -7,6 +7,7 @@ urlpatterns = [
     path("staff/cases/", views.queue, name="queue"),
     path("staff/cases/<int:pk>/", views.case_detail, name="case"),
     path("staff/cases/<int:pk>/files/<int:attachment_id>/", views.attachment_download, name="attachment"),
+    path("staff/cases/<int:pk>/hold/<slug:step>/", views.case_hold, name="hold"),
     path("staff/cases/<int:pk>/identity/", views.identity_show, name="identity"),
     path("staff/cases/<int:pk>/identity/request/", views.disclosure_new, name="disclosure_new"),
     path("staff/disclosures/", views.disclosures, name="disclosures"),

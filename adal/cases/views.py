@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +15,7 @@ from adal.cases import disclosure as d
 from adal.cases import forms as f
 from adal.cases import services as s
 from adal.cases.models import OPEN_STATES, Case, State, StateBodyRequest
+from adal.cases.retention import RetentionRefused, case_hold_lift, case_hold_place, retention_of
 from adal.cases.selectors import QueueFilters, case_for, queue_counts, queue_page
 from adal.core.audit import audit_record
 from adal.core.files import read_decrypted
@@ -179,6 +181,8 @@ def _render_case(request, case, *, failed=None, status=200):
         "identity": d.identity_panel(request.user, case),
         "disclosure_form": f.DisclosureRequestForm(prefix="disclosure"),
         "labels": {name: s.RULES[name].label for name in s.RULES},
+        "retention": retention_of(case),
+        "hold_form": f.HoldForm(prefix="hold"),
     }
     return render(request, "cases/case.html", context, status=status)
 
@@ -236,6 +240,27 @@ def attachment_download(request, pk: int, attachment_id: int):
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@requires("case.legal_hold")
+@require_POST
+def case_hold(request, pk: int, step: str):
+    """Place (``step`` = "place") or lift ("lift") a legal hold on the case's content."""
+    case = case_for(request.user, pk)
+    service = {"place": case_hold_place, "lift": case_hold_lift}.get(step)
+    if service is None:
+        raise Http404
+    form = f.HoldForm(request.POST, prefix="hold")
+    if not form.is_valid():
+        messages.error(request, _("Give the reason."))
+    else:
+        try:
+            service(case=case, by=request.user, reason=form.cleaned_data["reason"])
+        except RetentionRefused as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, _("Done."))
+    return redirect(f"{reverse('cases:case', args=[case.pk])}#retention")
 
 
 # ---------------------------------------------------------------- a reporter's identity

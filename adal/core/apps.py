@@ -18,10 +18,13 @@ class CoreConfig(AppConfig):
 def _register_housekeeping():
     from adal.core import housekeeping
     from adal.core.audit import audit_checkpoint
+    from adal.core.files import file_removals_finish
     from adal.core.planner import planner_statistics_refresh
     from adal.core.tasks import task_results_purge
 
     housekeeping.register("core.task_results_purge", task_results_purge)
+    # Files whose rows a committed transaction deleted, when the process died before removing them.
+    housekeeping.register("core.file_removals", file_removals_finish)
     housekeeping.register("core.planner_statistics", lambda *, by: planner_statistics_refresh())
     # The chain's anchor outside the database, every five minutes with the sweep.
     housekeeping.register("core.audit_checkpoint", audit_checkpoint)

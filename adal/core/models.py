@@ -226,3 +226,16 @@ class SharedState(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class FileRemoval(models.Model):
+    """A stored file whose rows were deleted by a committed transaction and that is still to be removed
+    from the file store (adal.core.files.remove_stored_on_commit). Written in the transaction that drops
+    the rows, so it commits or rolls back with them; deleted once the file is gone. A row left behind (the
+    process died between the commit and the removal) is finished by the worker's housekeeping."""
+
+    stored_name = models.CharField(max_length=64, unique=True)
+    queued_at = models.DateTimeField()
+
+    def __str__(self):
+        return self.stored_name

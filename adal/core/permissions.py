@@ -31,6 +31,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "case.assign": frozenset({R.UNIT_HEAD, R.ADMINISTRATOR}),
     "case.extend": frozenset({R.UNIT_HEAD, R.ADMINISTRATOR}),
     "case.review": frozenset({R.CASE_OFFICER, R.UNIT_HEAD, R.ADMINISTRATOR}),
+    "case.legal_hold": frozenset({R.UNIT_HEAD, R.ADMINISTRATOR}),
     "report.register": frozenset({R.OPERATOR, R.UNIT_HEAD, R.ADMINISTRATOR}),
     # a confidential reporter's identity: asked for by those who work a case, decided by a custodian
     "identity.request": frozenset({R.CASE_OFFICER, R.UNIT_HEAD, R.ADMINISTRATOR}),
@@ -67,6 +68,7 @@ CAPABILITY_LABELS = {
     "case.assign": gettext_lazy("assign and re-route cases"),
     "case.extend": gettext_lazy("extend a case's deadline"),
     "case.review": gettext_lazy("review, decide and answer cases"),
+    "case.legal_hold": gettext_lazy("place and lift legal holds that keep a case's content"),
     "report.register": gettext_lazy("register reports received by phone, letter or in person"),
     "identity.request": gettext_lazy("request the disclosure of a confidential reporter's identity"),
     "identity.approve": gettext_lazy("approve or refuse the disclosure of a reporter's identity"),

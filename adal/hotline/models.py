@@ -68,6 +68,9 @@ class Report(models.Model):
     registered_by = models.ForeignKey(
         User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("registered by")
     )
+    # When the content (text, identity, messages' bodies, files) was purged at the end of its retention
+    # period (adal/hotline/retention.py); the clear columns above stay for the statistics.
+    purged_at = models.DateTimeField(_("content purged"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("report")

@@ -328,6 +328,7 @@ def reporter_message_add(
             ),
         )
     checked = _check_report_files(report, files, errors)
+    _check_not_purged(report, errors, "body")
     errors.raise_if_any()
 
     def write(now, stored):
@@ -353,6 +354,7 @@ def reporter_files_add(*, report: Report, files: list[UploadedFile]) -> list[Att
     if not files:
         errors.add("files", _("Attach at least one file."))
     checked = _check_report_files(report, files, errors)
+    _check_not_purged(report, errors, "files")
     errors.raise_if_any()
 
     def write(now, stored):
@@ -423,6 +425,17 @@ def _check_report_files(report: Report, files, errors: Errors) -> list[CheckedFi
         )
         return []
     return _check_files(files, errors, "files")
+
+
+def _check_not_purged(report: Report, errors: Errors, name: str) -> None:
+    if report.purged_at:
+        errors.add(
+            name,
+            _(
+                "The content of this report was purged at the end of its retention period: "
+                "nothing more can be added to it."
+            ),
+        )
 
 
 def _with_stored_files(checked: list[CheckedFile], write):
