@@ -19,7 +19,7 @@ from adal.core.apischemas import errors
 from adal.core.territories import DISTRICTS, current_regions
 from adal.hotline.files import read_upload
 from adal.hotline.handler import handler
-from adal.hotline.models import Category, Channel, IdentityMode
+from adal.hotline.models import PUBLIC_CATEGORIES, Channel, IdentityMode
 from adal.hotline.receipts import receipt_normalise
 from adal.hotline.services import (
     ReportDraft,
@@ -35,7 +35,7 @@ from adal.hotline.throttle import Verdict, throttle_check, throttle_failure
 
 router = Router(tags=["reports"])
 
-CategoryCode = StrEnum("CategoryCode", {c: c for c in Category.values})
+CategoryCode = StrEnum("CategoryCode", {c: c for c, _label in PUBLIC_CATEGORIES})
 RegionCode = StrEnum("RegionCode", {f"kato_{r.kato}": r.kato for r in current_regions()})
 IdentityModeCode = StrEnum("IdentityModeCode", {m: m for m in IdentityMode.values})
 LanguageCode = StrEnum("LanguageCode", {"ru": "ru", "kk": "kk", "en": "en"})
@@ -102,7 +102,7 @@ EXAMPLE_REPORT = {
 class ReportIn(Schema):
     model_config = ConfigDict(json_schema_extra={"example": EXAMPLE_REPORT}, extra="forbid")
 
-    category: CategoryCode = Field(description="What the report is about: " + _codes(Category.choices))
+    category: CategoryCode = Field(description="What the report is about: " + _codes(PUBLIC_CATEGORIES))
     region: RegionCode = Field(
         description="KATO code of the region: " + _codes((r.kato, r.name_en) for r in current_regions())
     )

@@ -21,6 +21,7 @@ from adal.cases.services import (
     case_redirect,
     case_triage_start,
 )
+from tests.cases.conftest import LOW_RISK
 from tests.cases.test_transitions import accepted
 from tests.hotline.test_submit import dump_database
 
@@ -93,15 +94,18 @@ PATHS = {
     "redirect": (
         "triage",
         lambda org, c, other: case_redirect(
-            case=c, by=org["operator"], authority="Прокуратура", reason=SECRET
+            case=c, by=org["operator"], authority="Прокуратура", reason=SECRET, risk=LOW_RISK
         ),
     ),
-    "leave": ("new", lambda org, c, other: case_leave(case=c, by=org["operator"], reason=SECRET)),
+    "leave": (
+        "new",
+        lambda org, c, other: case_leave(case=c, by=org["operator"], reason=SECRET, risk=LOW_RISK),
+    ),
     "clarification": (
         "in_review",
         lambda org, c, other: case_clarification_request(case=c, by=org["officer"], text=SECRET),
     ),
-    "merge": ("new", lambda org, c, other: case_merge(case=c, by=org["operator"], into=other)),
+    "merge": ("new", lambda org, c, other: case_merge(case=c, by=org["operator"], into=other, risk=LOW_RISK)),
 }
 
 
