@@ -1,6 +1,6 @@
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from adal.core.fields import EncryptedTextField
@@ -90,9 +90,9 @@ CASE_MEASURES = (
 class RiskLevel(models.TextChoices):
     """The risk of retaliation against the reporter, assessed at triage (ISO 37002:2021, 8.3.2)."""
 
-    LOW = "low", _("Low")
-    MEDIUM = "medium", _("Medium")
-    HIGH = "high", _("High")
+    LOW = "low", pgettext_lazy("risk", "Low")
+    MEDIUM = "medium", pgettext_lazy("risk", "Medium")
+    HIGH = "high", pgettext_lazy("risk", "High")
 
 
 class ResponsePolicy(models.Model):
