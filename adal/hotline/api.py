@@ -156,6 +156,15 @@ class DeadlineOut(Schema):
     overdue: bool
 
 
+class ProtectionOut(Schema):
+    registration_number: str
+    status: str
+    status_text: str
+    received_at: dt.datetime
+    deadlines: list[DeadlineOut]
+    messages: list[MessageOut]
+
+
 class StatusOut(Schema):
     registration_number: str
     status: str
@@ -163,6 +172,10 @@ class StatusOut(Schema):
     received_at: dt.datetime
     deadlines: list[DeadlineOut]
     messages: list[MessageOut]
+    protections: list[ProtectionOut] = Field(
+        description="Retaliation reported from the inbox for this report: each is a protection case, "
+        "followed with this receipt"
+    )
 
 
 class MessageIn(Schema):
@@ -258,6 +271,11 @@ def add_files(request, files: list[UploadedFile] = File(...)):
 )
 def status(request):
     view = handler().inbox(request.auth)
+    return {**_progress(view), "protections": [_progress(p) for p in view.protections]}
+
+
+def _progress(view) -> dict:
+    """A report's (or a protection case's) status, deadlines and messages."""
     return {
         "registration_number": view.report.registration_number,
         "status": view.case.state,

@@ -464,3 +464,16 @@ def test_statistics_count_protection_cases_and_their_outcomes(org, reported):
     assert case_counts_by(period, "category") == {"bribery": 1, "retaliation": 1}
     assert case_counts_by(period, "outcome") == {"": 1, "partly": 1}
     assert case_counts_by(period, "channel") == {"web": 2}
+
+
+def test_the_status_api_shows_the_protection_cases_to_the_receipt(client, org, reported):
+    report, receipt = reported()
+    protection = retaliation(report, receipt)
+    response = client.get("/api/v1/reports/status", headers={"Authorization": f"Receipt {receipt}"})
+    assert response.status_code == 200
+    (followed,) = response.json()["protections"]
+    assert (followed["registration_number"], followed["status"]) == (
+        protection.report.registration_number,
+        "registered",
+    )
+    assert followed["deadlines"]
