@@ -597,6 +597,12 @@ def case_assign(*, case: Case, by: User, officer: User) -> Case:
 def case_reroute(*, case: Case, by: User, unit: Unit, reason: str = "") -> Case:
     if unit.pk == case.unit_id:
         raise TransitionRefused(_("The case is already with this unit."))
+    original = case.protects.unit if case.is_protection else None
+    if original is not None and unit.path.startswith(original.path):
+        # The retaliation may come from within the original's unit or those below it.
+        raise TransitionRefused(
+            _("A protection case is not handled by the unit that handles the original case, nor below it.")
+        )
     case = _transition(
         case=case,
         action="reroute",

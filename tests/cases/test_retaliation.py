@@ -477,3 +477,15 @@ def test_the_status_api_shows_the_protection_cases_to_the_receipt(client, org, r
         "registered",
     )
     assert followed["deadlines"]
+
+
+def test_a_protection_case_is_never_rerouted_to_the_original_s_unit_or_below(org, reported):
+    from adal.cases.services import case_reroute
+
+    report, receipt = reported(category="education")  # handled by Aktobe's district office
+    accept(org, report.case)
+    protection = accept(org, retaliation(report, receipt), risk=HIGH)
+    assert protection.unit == org["aktobe"]
+    with pytest.raises(TransitionRefused):
+        case_reroute(case=protection, by=org["centre_head"], unit=org["aktobe_district"])
+    assert case_reroute(case=protection, by=org["centre_head"], unit=org["almaty"]).unit == org["almaty"]
