@@ -174,6 +174,8 @@ CASE_COLUMNS = [
     "reporter_rating",
     "appealed_at",
     "updated_at",
+    "protects_id",
+    "retaliation_risk",
 ]
 EVENT_COLUMNS = [
     "id",
@@ -210,6 +212,14 @@ def _check_columns(model, columns: list[str]) -> None:
             f"{model._meta.db_table}: the loader's columns differ from the model's "
             f"(missing {sorted(actual - set(columns))}, extra {sorted(set(columns) - actual)})"
         )
+
+
+def _retaliation_risk(i: int, state: str) -> str:
+    """Every triaged case has its assessment: 2% high, 18% medium, the rest low. From the case's number,
+    not the generator, so the rest of the data is what it was before the assessment existed."""
+    if state in (State.REGISTERED, State.TRIAGE):
+        return ""
+    return "high" if i % 50 == 0 else "medium" if i % 50 < 10 else "low"
 
 
 def _weighted(weights: dict):
@@ -558,6 +568,8 @@ class Generator:
             c["rating"],
             c["appealed"],
             c["updated"],
+            None,
+            _retaliation_risk(i, state),
         )
         return report, case, events
 

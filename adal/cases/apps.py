@@ -38,6 +38,7 @@ def _handle_the_hotlines_reports():
     connect(
         ReportHandler(
             open_case=services.case_open,
+            open_protection_case=services.case_open_protection,
             message_received=services.reporter_message_received,
             inbox=selectors.reporter_inbox,
             appeal=services.case_appeal,

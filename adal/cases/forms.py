@@ -2,11 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from adal.cases.models import Case, MeasureKind, Outcome, State
-from adal.cases.services import officers_for
+from adal.cases.models import Case, MeasureKind, Outcome, RiskLevel, State
+from adal.cases.services import Risk, measures_for, officers_for
 from adal.core.models import Territory, Unit
 from adal.core.selectors import regions_current, units_in_scope
-from adal.hotline.models import Category, Channel
+from adal.hotline.models import PUBLIC_CATEGORIES, Category, Channel
 
 
 class QueueFilterForm(forms.Form):
@@ -28,6 +28,7 @@ class QueueFilterForm(forms.Form):
         choices=[("", _("Anyone")), ("me", _("Me")), ("none", _("Not assigned"))],
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    high_risk = forms.BooleanField(label=_("High retaliation risk only"), required=False)
     due_before = forms.DateField(
         label=_("Due before"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -48,8 +49,33 @@ class QueueFilterForm(forms.Form):
         self.fields["region"].choices = [("", _("Any"))] + [(r.kato, r.name) for r in regions_current()]
 
 
-class AcceptForm(forms.Form):
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+class RiskAssessmentForm(forms.Form):
+    """Every triage decision assesses the risk of retaliation against the reporter (ISO 37002, 8.3.2);
+    the fields come last, after the decision's own."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["retaliation_risk"] = forms.ChoiceField(
+            label=_("Risk of retaliation against the reporter"),
+            choices=RiskLevel.choices,
+            widget=forms.RadioSelect,
+            help_text=_(
+                "Could the persons concerned identify the reporter from the facts, and harm them "
+                "(dismissal, threats, pressure)? Consider the reporter's dependence on them and any threats "
+                "already made. A high risk is told to the unit head at once."
+            ),
+        )
+        self.fields["risk_reason"] = forms.CharField(
+            label=_("Why (kept encrypted, for staff only)"), widget=forms.Textarea(attrs={"rows": 2})
+        )
+
+
+def risk_of(cleaned_data: dict) -> Risk:
+    return Risk(cleaned_data["retaliation_risk"], cleaned_data["risk_reason"])
+
+
+class AcceptForm(RiskAssessmentForm):
+    category = forms.ChoiceField(label=_("Category"), choices=PUBLIC_CATEGORIES)
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Territory.objects.none(), to_field_name="kato"
     )
@@ -62,9 +88,11 @@ class AcceptForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions_current()
+        if case.is_protection:  # stays retaliation, and goes above the original's unit
+            del self.fields["category"]
 
 
-class RedirectForm(forms.Form):
+class RedirectForm(RiskAssessmentForm):
     authority = forms.CharField(
         label=_("Competent authority"),
         max_length=255,
@@ -75,11 +103,11 @@ class RedirectForm(forms.Form):
     )
 
 
-class MergeForm(forms.Form):
+class MergeForm(RiskAssessmentForm):
     into = forms.CharField(label=_("Registration number of the main case"), max_length=20)
 
 
-class ReasonForm(forms.Form):
+class LeaveForm(RiskAssessmentForm):
     reason = forms.CharField(
         label=_("Reason (shown to the reporter)"), widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -105,10 +133,16 @@ class RerouteForm(forms.Form):
 class DecideForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect)
     measures = forms.MultipleChoiceField(
-        label=_("Measures"), choices=MeasureKind.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Measures"), choices=(), required=False, widget=forms.CheckboxSelectMultiple
     )
     measure_details = forms.CharField(label=_("Details of the measures"), required=False, max_length=500)
     findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measures"].choices = [(k, MeasureKind(k).label) for k in measures_for(case)]
+        if case.is_protection:
+            self.fields["measures"].label = _("Measures to protect the reporter")
 
 
 class AnswerForm(forms.Form):

@@ -2,7 +2,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from adal.core.fields import EncryptedTextField
@@ -56,6 +56,49 @@ class MeasureKind(models.TextChoices):
     RECOMMENDATION = "recommendation", _("Recommendation to a state body")
     COUNCIL_AGENDA = "council_agenda", _("Agenda item for a council")
     LEGISLATIVE = "legislative", _("Legislative proposal")
+    # Protection of a reporter against retaliation (EU Directive 2019/1937, arts. 19–21)
+    LABOUR_INSPECTION = "labour_inspection", _("Referral to the labour inspection")
+    PROSECUTOR = "prosecutor", _("Referral to the prosecutor")
+    INTERIM_MEASURE = "interim_measure", _("Interim measure requested (e.g. suspension of a dismissal)")
+    LEGAL_AID = "legal_aid", _("Legal aid offered")
+    ADVICE = "advice", _("Information and advice on remedies given")
+    CERTIFICATE = "certificate", _("Certificate of protection as a reporter issued")
+    SUPPORT = "support", _("Psychological or financial support offered")
+    RETALIATION_REVERSED = (
+        "retaliation_reversed",
+        _("Retaliatory measure reversed (reinstatement, pay restored)"),
+    )
+
+
+# What a decision may record: on a protection case the measures that protect the reporter (art. 20 support,
+# art. 21 remedies) and those against whoever retaliated; on any other case the measures on its facts.
+PROTECTION_MEASURES = (
+    MeasureKind.LABOUR_INSPECTION,
+    MeasureKind.PROSECUTOR,
+    MeasureKind.INTERIM_MEASURE,
+    MeasureKind.LEGAL_AID,
+    MeasureKind.ADVICE,
+    MeasureKind.CERTIFICATE,
+    MeasureKind.SUPPORT,
+    MeasureKind.RETALIATION_REVERSED,
+    MeasureKind.DISCIPLINARY,
+    MeasureKind.RECOMMENDATION,
+)
+CASE_MEASURES = (
+    MeasureKind.LAW_ENFORCEMENT,
+    MeasureKind.DISCIPLINARY,
+    MeasureKind.RECOMMENDATION,
+    MeasureKind.COUNCIL_AGENDA,
+    MeasureKind.LEGISLATIVE,
+)
+
+
+class RiskLevel(models.TextChoices):
+    """The risk of retaliation against the reporter, assessed at triage (ISO 37002:2021, 8.3.2)."""
+
+    LOW = "low", pgettext_lazy("risk", "Low")
+    MEDIUM = "medium", pgettext_lazy("risk", "Medium")
+    HIGH = "high", pgettext_lazy("risk", "High")
 
 
 class ResponsePolicy(models.Model):
@@ -210,6 +253,19 @@ class Case(models.Model):
         "self", models.PROTECT, null=True, blank=True, related_name="merged_cases"
     )
     redirected_to = models.CharField(_("redirected to"), max_length=255, blank=True)
+    # A protection case: retaliation against the reporter of this case, handled one level above it.
+    protects = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="protection_cases",
+        verbose_name=_("protects the reporter of"),
+    )
+    # The level of the last triage's assessment, in clear for the queue; the reason is in RiskAssessment.
+    retaliation_risk = models.CharField(
+        _("retaliation risk"), max_length=10, choices=RiskLevel.choices, blank=True
+    )
     reporter_rating = models.PositiveSmallIntegerField(null=True, blank=True)
     appealed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -246,6 +302,10 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def is_protection(self) -> bool:
+        return self.protects_id is not None
 
 
 # How each kind of event reads in a case's timeline.
@@ -284,6 +344,7 @@ EVENT_LABELS = {
     "disclosure_refused": _("Disclosure of the reporter's identity refused"),
     "identity_opened": _("The reporter made their identity open"),
     "identity_withdrawn": _("The reporter withdrew their identity"),
+    "protection_opened": _("The reporter reported retaliation: a protection case was opened"),
 }
 
 
@@ -325,6 +386,24 @@ class Measure(models.Model):
 
     def __str__(self):
         return f"{self.case_id}: {self.get_kind_display()}"
+
+
+class RiskAssessment(models.Model):
+    """A triage's assessment of how exposed the reporter is to retaliation, and why (the reason is
+    encrypted: it may say who the reporter is or who might retaliate)."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="risk_assessments")
+    level = models.CharField(_("retaliation risk"), max_length=10, choices=RiskLevel.choices)
+    reason = EncryptedTextField()
+    assessed_at = models.DateTimeField()
+    assessed_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    actor_label = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["assessed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.case_id}: {self.level}"
 
 
 class StateBodyRequest(models.Model):

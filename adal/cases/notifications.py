@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from adal.cases.models import Case
 from adal.core.mail import Email, register, send_on_commit
 from adal.core.models import Role, Unit, User
+from adal.core.selectors import central_unit
 from adal.hotline.identity import reporter_address_for_mail
 from adal.hotline.models import Message
 
@@ -23,6 +24,10 @@ SUBJECTS = {
     "very_overdue": lambda n: _("Case %(n)s is very overdue and escalated to you") % {"n": n},
     "reporter_message": lambda n: _("The reporter of case %(n)s has written") % {"n": n},
     "appealed": lambda n: _("Case %(n)s is reopened on appeal") % {"n": n},
+    "high_risk": lambda n: _("Case %(n)s: high risk of retaliation against the reporter") % {"n": n},
+    "protection_opened": lambda n: (
+        _("Retaliation against a reporter: protection case %(n)s has arrived in your unit") % {"n": n}
+    ),
 }
 
 # For several cases at once, to one person.
@@ -57,6 +62,8 @@ def recipients(case, kind: str, *, heads: dict | None = None) -> list[User]:
         return [case.assignee] if case.assignee else []
     if kind in ("reminder", "reporter_message") and case.assignee:
         return [case.assignee]
+    if kind == "high_risk":  # a case left at reception (redirected, merged, left) is the centre's
+        return heads_of(case.unit or central_unit(), heads)
     if kind == "very_overdue":
         return heads_of(case.unit.parent if case.unit else None, heads) or heads_of(case.unit, heads)
     return heads_of(case.unit, heads)

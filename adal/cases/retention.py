@@ -39,6 +39,7 @@ from adal.cases.models import (
     LegalHold,
     Measure,
     ResponsePolicy,
+    RiskAssessment,
     State,
     StateBodyRequest,
 )
@@ -56,6 +57,7 @@ CASE_CONTENT = PurgeSteps()
 CASE_CONTENT.add("event_notes", Blank(CaseEvent, "case", where=Q(note__isnull=False), note=None))
 CASE_CONTENT.add("request_texts", Blank(StateBodyRequest, "case", question="", answer=None))
 CASE_CONTENT.add("measure_details", Blank(Measure, "case", where=~Q(details=""), details=""))
+CASE_CONTENT.add("risk_reasons", Blank(RiskAssessment, "case", reason=""))
 CASE_CONTENT.add("hold_reasons", Blank(LegalHold, "case", reason="", lift_reason=None))
 # With the identity gone there is nothing left to decide or to open: a pending request closes, and the
 # reasons given for and against disclosure go with the rest of the content.

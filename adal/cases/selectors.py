@@ -1,4 +1,5 @@
 import base64
+import dataclasses
 import datetime as dt
 import statistics
 from dataclasses import dataclass, field
@@ -10,12 +11,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from adal.cases.clocks import local_date
-from adal.cases.models import IS_OPEN, OPEN_STATES, TRIAGE_STATES, Case, State
+from adal.cases.models import IS_OPEN, OPEN_STATES, TRIAGE_STATES, Case, RiskLevel, State
 from adal.cases.retention import Retention, retention_of
 from adal.cases.services import scope_filter
 from adal.core.models import User
 from adal.core.workdays import calendar
-from adal.hotline.models import Category, Channel, Message, Report
+from adal.hotline.models import Category, Channel, Message, Report, RetaliationKind
 
 PAGE_SIZE = 50
 
@@ -32,6 +33,7 @@ class QueueFilters:
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     descending: bool = False
+    high_risk: bool = False  # only cases whose reporter is at high risk of retaliation
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,11 @@ class QueueRow:
     registered_at: dt.datetime
     due_at: dt.datetime
     overdue_level: int
+    retaliation_risk: str = ""
+    # The case's protection cases that the reader may open: (pk, number, state label); and whether it has
+    # others, outside the reader's scope (they are flagged, not named).
+    protections: tuple = ()
+    protected_elsewhere: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -82,6 +89,8 @@ def _filtered(user: User, f: QueueFilters, *, with_state: bool = True) -> QueryS
         qs = qs.filter(channel=f.channel)
     if f.overdue:
         qs = qs.filter(IS_OPEN, due_at__lt=timezone.now())
+    if f.high_risk:
+        qs = qs.filter(retaliation_risk=RiskLevel.HIGH)
     if f.assignee == "me":
         qs = qs.filter(assignee=user)
     elif f.assignee == "none":
@@ -126,14 +135,14 @@ def queue_page(user: User, f: QueueFilters, *, cursor: str = "", size: int = PAG
     # The page's ids first, then their columns: joined before the limit, SQLite would look up the report,
     # region and officer of every case in scope (150,000 for a region's "all states") to keep 51.
     page_ids = qs.order_by(*order).values("pk")[: size + 1]
-    rows = _queue_rows(Case.objects.filter(pk__in=page_ids).order_by(*order))
+    rows = _with_protections(user, _queue_rows(Case.objects.filter(pk__in=page_ids).order_by(*order)))
     next_cursor = encode_cursor(rows[size - 1]) if len(rows) > size else None
     return QueuePage(cases=rows[:size], next_cursor=next_cursor)
 
 
 _ROW_COLUMNS = (
     "pk", "report__registration_number", "state", "category", "channel", "registered_at", "due_at",
-    "overdue_level", "assignee__first_name", "assignee__last_name", "assignee__username",
+    "overdue_level", "assignee__first_name", "assignee__last_name", "assignee__username", "retaliation_risk",
 )  # fmt: skip
 
 
@@ -160,9 +169,45 @@ def _queue_rows(qs: QuerySet[Case]) -> list[QueueRow]:
             registered_at=r.registered_at,
             due_at=r.due_at,
             overdue_level=r.overdue_level,
+            retaliation_risk=r.retaliation_risk,
         )
         for r in qs.values_list(*columns, named=True)
     ]
+
+
+def _with_protections(user: User, rows: list[QueueRow]) -> list[QueueRow]:
+    """The page's rows with their protection cases: two small queries on the protects index per page."""
+    found = protections_of(user, [r.pk for r in rows])
+    return [
+        dataclasses.replace(r, protections=found[r.pk][0], protected_elsewhere=found[r.pk][1])
+        if r.pk in found
+        else r
+        for r in rows
+    ]
+
+
+def protections_of(user: User, pks: list[int]) -> dict[int, tuple[tuple, bool]]:
+    """For each of these cases that has protection cases: those the user may open (pk, number, state
+    label), and whether there are others the user may not see."""
+    every = dict(Case.objects.filter(protects_id__in=pks).values_list("pk", "protects_id"))
+    if not every:
+        return {}
+    states = {k: str(v) for k, v in State.choices}
+    visible = (
+        cases_visible_to(user)
+        .filter(pk__in=list(every))
+        .order_by("registered_at", "pk")
+        .values_list("pk", "protects_id", "report__registration_number", "state")
+    )
+    shown: dict[int, list] = {}
+    for pk, protects, number, state in visible:
+        shown.setdefault(protects, []).append((pk, number, states.get(state, state)))
+    hidden = {
+        protects
+        for pk, protects in every.items()
+        if pk not in {p for rows in shown.values() for p, *_ in rows}
+    }
+    return {pk: (tuple(shown.get(pk, ())), pk in hidden) for pk in set(every.values())}
 
 
 def queue_counts(user: User, f: QueueFilters) -> dict[str, int]:
@@ -199,6 +244,40 @@ def case_for(user: User, pk: int) -> Case:
     if case is None:
         raise Http404
     return case
+
+
+@dataclass(frozen=True)
+class CaseRetaliation:
+    """What the case page shows of retaliation: the last risk assessment, the case's protection cases
+    (those the reader may open, and whether there are others), and the case a protection case protects."""
+
+    risk: object  # RiskAssessment | None
+    protections: tuple
+    protected_elsewhere: bool
+    protects: Case | None
+    protects_visible: bool
+    kind: str = ""  # on a protection case: what was done to the reporter
+
+    def __bool__(self) -> bool:
+        return bool(self.risk or self.protections or self.protected_elsewhere or self.protects)
+
+
+def case_retaliation(user: User, case: Case) -> CaseRetaliation:
+    protections, elsewhere = protections_of(user, [case.pk]).get(case.pk, ((), False))
+    protects = case.protects and Case.objects.select_related("report").get(pk=case.protects_id)
+    return CaseRetaliation(
+        risk=case.risk_assessments.select_related("assessed_by").last(),
+        protections=protections,
+        protected_elsewhere=elsewhere,
+        protects=protects,
+        protects_visible=bool(protects) and cases_visible_to(user).filter(pk=case.protects_id).exists(),
+        kind=_retaliation_kind_label(case.report),
+    )
+
+
+def _retaliation_kind_label(report: Report) -> str:
+    kind = (report.content or {}).get("retaliation_kind", "")
+    return str(RetaliationKind(kind).label) if kind in RetaliationKind.values else ""
 
 
 # ---------------------------------------------------------------- statistics for the portal
@@ -287,6 +366,31 @@ class Deadline:
     overdue: bool
 
 
+# A retaliation report's first steps read differently: it goes one level up, on its own short clock.
+PROTECTION_STATUS = {
+    State.REGISTERED: _(
+        "Your retaliation report has been registered and sent to the unit above the one that handles your "
+        "report. It checks it within 1 working day."
+    ),
+    State.TRIAGE: _("The unit above the one that handles your report is checking your retaliation report."),
+}
+
+
+@dataclass(frozen=True)
+class ProtectionView:
+    """A retaliation report followed in the inbox of the report it protects."""
+
+    report: Report
+    case: Case
+    status_text: str
+    deadlines: list[Deadline]
+    messages: list[Message]
+
+    @property
+    def kind_label(self) -> str:
+        return _retaliation_kind_label(self.report)
+
+
 @dataclass(frozen=True)
 class InboxView:
     report: Report
@@ -295,6 +399,7 @@ class InboxView:
     deadlines: list[Deadline]
     messages: list[Message]
     retention: Retention | None = None  # how long the content is kept, or when it was purged
+    protections: list[ProtectionView] = field(default_factory=list)
 
     @property
     def can_appeal(self) -> bool:
@@ -334,14 +439,32 @@ def reporter_deadlines(case: Case) -> list[Deadline]:
 
 def reporter_inbox(report: Report) -> InboxView:
     case = Case.objects.select_related("policy", "merged_into__policy").get(report=report)
-    # A purged conversation has only its dates left: the inbox says it was purged instead.
-    messages = [] if case.purged_at else list(report.messages.prefetch_related("attachments"))
     return InboxView(
         report,
         case,
         str(PLAIN_STATUS[case.state]),
         reporter_deadlines(case),
-        messages,
+        _messages(report, case),
         # The reporter is told how long, not about holds: a hold may concern an investigation.
         retention=retention_of(case, with_holds=False),
+        protections=_protections(case),
     )
+
+
+def _messages(report, case: Case) -> list:
+    # A purged conversation has only its dates left: the inbox says it was purged instead.
+    return [] if case.purged_at else list(report.messages.prefetch_related("attachments"))
+
+
+def _protections(case: Case) -> list[ProtectionView]:
+    protections = case.protection_cases.select_related("report", "policy").order_by("registered_at", "pk")
+    return [
+        ProtectionView(
+            p.report,
+            p,
+            str(PROTECTION_STATUS.get(p.state) or PLAIN_STATUS[p.state]),
+            reporter_deadlines(p),
+            _messages(p.report, p),
+        )
+        for p in protections
+    ]

@@ -15,16 +15,20 @@ from django.utils.translation import gettext_lazy
 
 from adal.cases.clocks import Clock, end_of_day
 from adal.cases.models import (
+    CASE_MEASURES,
+    IS_OPEN,
     OPEN_STATES,
+    PROTECTION_MEASURES,
     TRIAGE_STATES,
     Case,
     CaseEvent,
     CaseLink,
     ChannelPolicy,
     Measure,
-    MeasureKind,
     Outcome,
     ResponsePolicy,
+    RiskAssessment,
+    RiskLevel,
     RoutingRule,
     State,
     StateBodyRequest,
@@ -33,6 +37,7 @@ from adal.cases.notifications import notify_case_staff, notify_reporter_by_email
 from adal.core import permissions
 from adal.core.audit import audit_record
 from adal.core.models import Role, Territory, Unit, User
+from adal.core.selectors import central_unit
 from adal.core.workdays import calendar
 from adal.hotline.models import Category, Channel, Message, Report
 
@@ -315,7 +320,10 @@ def policy_for_channel(channel: str) -> ResponsePolicy:
 
 def case_open(*, report: Report) -> Case:
     """A report becomes a case. Runs inside the report's own transaction."""
-    policy = policy_for_channel(report.channel)
+    return _case_create(report, policy_for_channel(report.channel))
+
+
+def _case_create(report: Report, policy: ResponsePolicy, **fields) -> Case:
     clock = Clock.of(policy, calendar())
     triage_due = clock.triage_due(report.received_at)
     case = Case.objects.create(
@@ -331,6 +339,7 @@ def case_open(*, report: Report) -> Case:
         due_at=triage_due,
         remind_at=clock.remind_at(triage_due),
         escalate_at=clock.escalate_at(triage_due),
+        **fields,
     )
     CaseEvent.objects.create(
         case=case,
@@ -341,6 +350,95 @@ def case_open(*, report: Report) -> Case:
         to_state=State.REGISTERED,
         data={"channel": report.channel},
     )
+    return case
+
+
+# ---------------------------------------------------------------- protection against retaliation
+
+# A reporter adds to an open protection case through its messages; a flood of new ones helps nobody.
+PROTECTION_OPEN_MAX = 5
+
+
+def protection_unit(case: Case) -> Unit:
+    """Who handles retaliation against the reporter of ``case``: the unit above the one handling it, since
+    the retaliation may come from within that unit or those it oversees; the top unit handles its own
+    cases' (and, while a case waits at reception, the central unit)."""
+    if case.unit_id is None:
+        unit = central_unit()
+        if unit is None:
+            raise TransitionRefused(
+                _("There is no central unit to handle this report: ask an administrator.")
+            )
+        return unit
+    return case.unit.parent or case.unit
+
+
+def protection_policy() -> ResponsePolicy:
+    return ResponsePolicy.objects.filter(code="protection").first() or ResponsePolicy.objects.get(code="kz")
+
+
+def case_open_protection(*, report: Report, protects: Report) -> Case:
+    """A retaliation report (from the inbox of ``protects``) becomes a protection case, on the protection
+    policy's short clock, at the unit above the original's. The original's timeline says so. Runs inside
+    the report's own transaction: a refusal here saves nothing."""
+    original = Case.objects.select_related("unit__parent").get(report=protects)
+    if original.protection_cases.filter(IS_OPEN).count() >= PROTECTION_OPEN_MAX:
+        raise TransitionRefused(
+            _(
+                "You already have %(n)d retaliation reports under consideration. Add what happened since "
+                "to them, as a message below."
+            )
+            % {"n": PROTECTION_OPEN_MAX}
+        )
+    case = _case_create(report, protection_policy(), unit=protection_unit(original), protects=original)
+    _event(original, permissions.REPORTER, "protection_opened", data={"case": report.registration_number})
+    notify_case_staff(case, kind="protection_opened")
+    return case
+
+
+# ---------------------------------------------------------------- retaliation risk
+
+
+@dataclass(frozen=True)
+class Risk:
+    """A triage's assessment of the risk of retaliation against the reporter (ISO 37002:2021, 8.3.2)."""
+
+    level: str  # RiskLevel
+    reason: str
+
+
+def _risk_checked(risk: Risk | None) -> Risk:
+    if risk is None or risk.level not in RiskLevel.values:
+        raise TransitionRefused(
+            _("Assess the risk of retaliation against the reporter: low, medium or high.")
+        )
+    if not risk.reason.strip():
+        raise TransitionRefused(_("Give the reason for the retaliation risk you assessed."))
+    return Risk(risk.level, risk.reason.strip())
+
+
+def _triage(*, case: Case, action: str, by: User, risk: Risk | None, also=None, **kwargs) -> Case:
+    """A triage decision, which always records the reporter's exposure, whatever is decided: the persons
+    concerned may learn of the report however it ends. A high risk is told to the unit head at once."""
+    risk = _risk_checked(risk)
+
+    def record(c):
+        RiskAssessment.objects.create(
+            case=c,
+            level=risk.level,
+            reason=risk.reason,
+            assessed_at=timezone.now(),
+            assessed_by=permissions.person_of(by),
+            actor_label=by.get_username(),
+        )
+        if also is not None:
+            also(c)
+
+    changes = {**kwargs.pop("changes", {}), "retaliation_risk": risk.level}
+    data = {**kwargs.pop("data", {}), "retaliation_risk": risk.level}
+    case = _transition(case=case, action=action, by=by, changes=changes, data=data, also=record, **kwargs)
+    if risk.level == RiskLevel.HIGH:
+        notify_case_staff(case, kind="high_risk")
     return case
 
 
@@ -368,16 +466,21 @@ def case_accept(
     *,
     case: Case,
     by: User,
+    risk: Risk | None,
     category: str | None = None,
     region: Territory | None = None,
     concerns_corruption: bool = True,
     involves_official: bool = False,
 ) -> Case:
-    category = category or case.category
-    if category not in Category.values:
-        raise TransitionRefused(_("Choose a category from the list."))
     region = region or case.region
-    unit = route(region=region, category=category)
+    if case.is_protection:
+        # Retaliation stays retaliation, and goes above whoever handles the original case now.
+        category, unit = Category.RETALIATION, protection_unit(case.protects)
+    else:
+        category = category or case.category
+        if category not in Category.values or category == Category.RETALIATION:
+            raise TransitionRefused(_("Choose a category from the list."))
+        unit = route(region=region, category=category)
     data = {
         "category": category,
         "region": region.kato,
@@ -385,10 +488,11 @@ def case_accept(
         "concerns_corruption": concerns_corruption,
         "involves_official": involves_official,
     }
-    case = _transition(
+    case = _triage(
         case=case,
         action="accept",
         by=by,
+        risk=risk,
         data=data,
         changes={
             "category": category,
@@ -402,7 +506,7 @@ def case_accept(
     return case
 
 
-def case_redirect(*, case: Case, by: User, authority: str, reason: str) -> Case:
+def case_redirect(*, case: Case, by: User, authority: str, reason: str, risk: Risk | None) -> Case:
     authority, reason = authority.strip(), reason.strip()
     if not authority or not reason:
         raise TransitionRefused(_("Name the competent authority and give the reason."))
@@ -419,10 +523,11 @@ def case_redirect(*, case: Case, by: User, authority: str, reason: str) -> Case:
             by,
         )
 
-    return _transition(
+    return _triage(
         case=case,
         action="redirect",
         by=by,
+        risk=risk,
         changes={"redirected_to": authority, "closed_at": timezone.now()},
         data={"authority": authority},
         note=reason,
@@ -430,7 +535,7 @@ def case_redirect(*, case: Case, by: User, authority: str, reason: str) -> Case:
     )
 
 
-def case_merge(*, case: Case, by: User, into: Case) -> Case:
+def case_merge(*, case: Case, by: User, into: Case, risk: Risk | None) -> Case:
     if into.pk == case.pk or into.state == State.MERGED:
         raise TransitionRefused(_("Choose another case that has not itself been merged."))
 
@@ -439,17 +544,18 @@ def case_merge(*, case: Case, by: User, into: Case) -> Case:
             c, _in_reporter_language(c, lambda: render_to_string("cases/answers/merged.txt", {"case": c})), by
         )
 
-    return _transition(
+    return _triage(
         case=case,
         action="merge",
         by=by,
+        risk=risk,
         changes={"merged_into": into, "closed_at": timezone.now()},
         data={"into": into.report.registration_number},
         also=notice,
     )
 
 
-def case_leave(*, case: Case, by: User, reason: str) -> Case:
+def case_leave(*, case: Case, by: User, reason: str, risk: Risk | None) -> Case:
     if not case.policy.allows_leave_without_consideration:
         raise TransitionRefused(
             _("The policy of this channel does not allow leaving a report without consideration.")
@@ -469,10 +575,11 @@ def case_leave(*, case: Case, by: User, reason: str) -> Case:
             by,
         )
 
-    return _transition(
+    return _triage(
         case=case,
         action="leave",
         by=by,
+        risk=risk,
         changes={"closed_at": timezone.now()},
         note=reason.strip(),
         also=notice,
@@ -505,6 +612,12 @@ def case_assign(*, case: Case, by: User, officer: User) -> Case:
 def case_reroute(*, case: Case, by: User, unit: Unit, reason: str = "") -> Case:
     if unit.pk == case.unit_id:
         raise TransitionRefused(_("The case is already with this unit."))
+    original = case.protects.unit if case.is_protection else None
+    if original is not None and unit.path.startswith(original.path):
+        # The retaliation may come from within the original's unit or those below it.
+        raise TransitionRefused(
+            _("A protection case is not handled by the unit that handles the original case, nor below it.")
+        )
     case = _transition(
         case=case,
         action="reroute",
@@ -601,12 +714,17 @@ def case_clarification_request(*, case: Case, by: User, text: str) -> None:
 # ---------------------------------------------------------------- decision, answer, closing
 
 
+def measures_for(case: Case) -> tuple[str, ...]:
+    """The measures a decision on this case may record: a protection case's protect the reporter."""
+    return PROTECTION_MEASURES if case.is_protection else CASE_MEASURES
+
+
 def case_decide(
     *, case: Case, by: User, outcome: str, measures: list[tuple[str, str]], findings: str
 ) -> Case:
     if outcome not in Outcome.values:
         raise TransitionRefused(_("Choose the outcome."))
-    if any(kind not in MeasureKind.values for kind, _details in measures):
+    if any(kind not in measures_for(case) for kind, _details in measures):
         raise TransitionRefused(_("Choose measures from the list."))
     if not findings.strip():
         raise TransitionRefused(_("Write the findings: they go into the answer to the reporter."))
@@ -765,8 +883,8 @@ RETENTION_MONTHS = {"kz": 60, "eu-2019-1937": 36}
 
 
 def policy_presets_install(*, using: str = "default") -> None:
-    """Kazakhstan's preset (APPC art. 76) and the EU Directive 2019/1937 preset; every channel starts on
-    Kazakhstan's. Existing rows are left as the administrator set them."""
+    """Kazakhstan's preset (APPC art. 76), the EU Directive 2019/1937 preset and the protection cases'
+    preset; every channel starts on Kazakhstan's. Existing rows are left as the administrator set them."""
     kz, _ = ResponsePolicy.objects.using(using).get_or_create(
         code="kz",
         defaults=dict(
@@ -794,6 +912,29 @@ def policy_presets_install(*, using: str = "default") -> None:
             forward_days=7,
             answer_months=3,
             retention_months=RETENTION_MONTHS["eu-2019-1937"],
+        ),
+    )
+    # Retaliation against a reporter (EU 2019/1937 arts. 19–21, ISO 37002 8.4.2): checked the next working
+    # day, as harm grows by the day (a dismissal takes effect, a threat is carried out), and answered in
+    # 10 working days, two-thirds of the general 15, since it is about one person's situation and acts
+    # through referrals (labour inspection, prosecutor) rather than a full inquiry; one reasoned extension
+    # to a month in all when a referral's answer is awaited. Never left without consideration; reminded
+    # a day before and very overdue two days after a deadline, so the next level steps in soon.
+    ResponsePolicy.objects.using(using).get_or_create(
+        code="protection",
+        defaults=dict(
+            name_ru="Защита заявителя от преследования",
+            name_kk="Хабарлаушыны қудалаудан қорғау",
+            name_en="Protection of a reporter against retaliation",
+            day_kind="working",
+            triage_days=1,
+            forward_days=1,
+            answer_days=10,
+            extension_total_months=1,
+            extension_notice_days=1,
+            remind_before_days=1,
+            very_overdue_days=2,
+            allows_leave_without_consideration=False,
         ),
     )
     for channel in Channel.values:

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from adal.cases import disclosure as d
 from adal.cases import forms as f
 from adal.cases import services as s
-from adal.cases.models import OPEN_STATES, Case, State, StateBodyRequest
+from adal.cases.models import OPEN_STATES, Case, RiskLevel, State, StateBodyRequest
 from adal.cases.retention import RetentionRefused, case_hold_lift, case_hold_place, retention_of
-from adal.cases.selectors import QueueFilters, case_for, queue_counts, queue_page
+from adal.cases.selectors import QueueFilters, case_for, case_retaliation, queue_counts, queue_page
 from adal.core.audit import audit_record
 from adal.core.files import read_decrypted
 from adal.core.permissions import may, requires
@@ -36,6 +36,7 @@ def queue(request):
             channel=d["channel"],
             assignee=d["assignee"],
             overdue=d["overdue"],
+            high_risk=d["high_risk"],
             due_before=d["due_before"],
             received_from=d["received_from"],
             received_to=d["received_to"],
@@ -81,7 +82,8 @@ ACTIONS: dict[str, Action] = {
         lambda c, u, d: s.case_accept(
             case=c,
             by=u,
-            category=d["category"],
+            risk=f.risk_of(d),
+            category=d.get("category"),
             region=d["region"],
             concerns_corruption=d["concerns_corruption"],
             involves_official=d["involves_official"],
@@ -90,10 +92,17 @@ ACTIONS: dict[str, Action] = {
     ),
     "redirect": Action(
         f.RedirectForm,
-        lambda c, u, d: s.case_redirect(case=c, by=u, authority=d["authority"], reason=d["reason"]),
+        lambda c, u, d: s.case_redirect(
+            case=c, by=u, authority=d["authority"], reason=d["reason"], risk=f.risk_of(d)
+        ),
     ),
-    "merge": Action(f.MergeForm, lambda c, u, d: s.case_merge(case=c, by=u, into=_other_case(u, d["into"]))),
-    "leave": Action(f.ReasonForm, lambda c, u, d: s.case_leave(case=c, by=u, reason=d["reason"])),
+    "merge": Action(
+        f.MergeForm,
+        lambda c, u, d: s.case_merge(case=c, by=u, into=_other_case(u, d["into"]), risk=f.risk_of(d)),
+    ),
+    "leave": Action(
+        f.LeaveForm, lambda c, u, d: s.case_leave(case=c, by=u, reason=d["reason"], risk=f.risk_of(d))
+    ),
     "assign": Action(
         f.AssignForm,
         lambda c, u, d: s.case_assign(case=c, by=u, officer=d["officer"]),
@@ -114,6 +123,7 @@ ACTIONS: dict[str, Action] = {
             measures=[(k, d["measure_details"]) for k in d["measures"]],
             findings=d["findings"],
         ),
+        lambda c, u: {"case": c},
     ),
     "answer": Action(f.AnswerForm, lambda c, u, d: s.case_answer(case=c, by=u, findings=d["findings"])),
     "close": Action(f.forms.Form, lambda c, u, d: s.case_close(case=c, by=u)),
@@ -167,6 +177,7 @@ def _render_case(request, case, *, failed=None, status=200):
         return _bound(name, case, request.user) if name == opened else None
 
     actions = [(name, form_for(name)) for name in _action_names(case, request.user, requests)]
+    retaliation = case_retaliation(request.user, case)
     context = {
         "case": case,
         "report": case.report,
@@ -183,6 +194,10 @@ def _render_case(request, case, *, failed=None, status=200):
         "labels": {name: s.RULES[name].label for name in s.RULES},
         "retention": retention_of(case),
         "hold_form": f.HoldForm(prefix="hold"),
+        "retaliation": retaliation,
+        "risk_labels": dict(RiskLevel.choices),
+        # protection cases named in the timeline that this reader may open
+        "visible_protections": {number: pk for pk, number, _state in retaliation.protections},
     }
     return render(request, "cases/case.html", context, status=status)
 

@@ -9,6 +9,7 @@ from adal.cases import services as cs
 from adal.cases.disclosure import disclosure_approve, disclosure_refuse, disclosure_request, identity_for
 from adal.cases.models import Case
 from adal.core.models import Unit, User
+from adal.demo.retaliation import triage_risk
 from adal.hotline.models import Channel, IdentityMode
 from adal.hotline.services import ReportDraft, report_submit
 
@@ -123,7 +124,7 @@ def _officer(staff: dict) -> User:
 
 def _accept(holder: dict, staff: dict) -> None:
     case = cs.case_triage_start(case=_case(holder), by=staff["operator"])
-    cs.case_accept(case=case, by=staff["operator"])
+    cs.case_accept(case=case, by=staff["operator"], risk=triage_risk(case))
 
 
 def _assign(holder: dict, staff: dict) -> None:

@@ -101,7 +101,9 @@ def plan_case(
         return
     later(
         STAGE_AFTER["accepted"],
-        lambda: cs.case_accept(case=case(), by=operator, involves_official=rng.random() < 0.3),
+        lambda: cs.case_accept(
+            case=case(), by=operator, risk=_risk(case()), involves_official=rng.random() < 0.3
+        ),
     )
     if target == "accepted":
         return
@@ -203,13 +205,23 @@ def _side_exit(case, target, operator, merge_into):
             by=operator,
             authority="Агентство РК по противодействию коррупции",
             reason="Сообщение содержит признаки уголовного коррупционного правонарушения.",
+            risk=_risk(case),
         )
     elif target == "merged" and merge_into is not None:
-        cs.case_merge(case=case, by=operator, into=merge_into())
+        cs.case_merge(case=case, by=operator, into=merge_into(), risk=_risk(case))
     else:
         cs.case_leave(
-            case=case, by=operator, reason="В обращении не указаны обстоятельства, которые можно проверить."
+            case=case,
+            by=operator,
+            reason="В обращении не указаны обстоятельства, которые можно проверить.",
+            risk=_risk(case),
         )
+
+
+def _risk(case):
+    from adal.demo.retaliation import triage_risk  # it builds on this module's schedule
+
+    return triage_risk(case)
 
 
 def daily_sweeps(schedule: Schedule, start: dt.datetime, now: dt.datetime) -> None:

@@ -10,6 +10,7 @@ from adal.cases.models import Case
 from adal.cases.retention import case_hold_place, retention_purge
 from adal.core.permissions import WORKER
 from adal.demo.history import D, frozen_at
+from adal.demo.retaliation import triage_risk
 from adal.hotline.models import Channel, IdentityMode
 from adal.hotline.services import ReportDraft, report_submit
 
@@ -61,7 +62,7 @@ def _old_case(staff, i: int, received_at: dt.datetime) -> Case:
         report = report_submit(draft=draft, channel=Channel.WEB, received_at=received_at).report
     steps = [
         (2, lambda c: cs.case_triage_start(case=c, by=staff["operator"])),
-        (22, lambda c: cs.case_accept(case=c, by=staff["operator"])),
+        (22, lambda c: cs.case_accept(case=c, by=staff["operator"], risk=triage_risk(c))),
         (30, lambda c: cs.case_assign(case=c, by=_head(staff, c), officer=_officer(staff, c))),
         (50, lambda c: cs.case_review_start(case=c, by=c.assignee)),
         (60, lambda c: cs.case_note_add(case=c, by=c.assignee, text="Опросить заявителя и свидетелей.")),

@@ -19,7 +19,7 @@ from adal.core.apischemas import errors
 from adal.core.territories import DISTRICTS, current_regions
 from adal.hotline.files import read_upload
 from adal.hotline.handler import handler
-from adal.hotline.models import Category, Channel, IdentityMode
+from adal.hotline.models import PUBLIC_CATEGORIES, Channel, IdentityMode
 from adal.hotline.receipts import receipt_normalise
 from adal.hotline.services import (
     ReportDraft,
@@ -35,7 +35,7 @@ from adal.hotline.throttle import Verdict, throttle_check, throttle_failure
 
 router = Router(tags=["reports"])
 
-CategoryCode = StrEnum("CategoryCode", {c: c for c in Category.values})
+CategoryCode = StrEnum("CategoryCode", {c: c for c, _label in PUBLIC_CATEGORIES})
 RegionCode = StrEnum("RegionCode", {f"kato_{r.kato}": r.kato for r in current_regions()})
 IdentityModeCode = StrEnum("IdentityModeCode", {m: m for m in IdentityMode.values})
 LanguageCode = StrEnum("LanguageCode", {"ru": "ru", "kk": "kk", "en": "en"})
@@ -102,7 +102,7 @@ EXAMPLE_REPORT = {
 class ReportIn(Schema):
     model_config = ConfigDict(json_schema_extra={"example": EXAMPLE_REPORT}, extra="forbid")
 
-    category: CategoryCode = Field(description="What the report is about: " + _codes(Category.choices))
+    category: CategoryCode = Field(description="What the report is about: " + _codes(PUBLIC_CATEGORIES))
     region: RegionCode = Field(
         description="KATO code of the region: " + _codes((r.kato, r.name_en) for r in current_regions())
     )
@@ -162,6 +162,15 @@ class DeadlineOut(Schema):
     overdue: bool
 
 
+class ProtectionOut(Schema):
+    registration_number: str
+    status: str
+    status_text: str
+    received_at: dt.datetime
+    deadlines: list[DeadlineOut]
+    messages: list[MessageOut]
+
+
 class StatusOut(Schema):
     registration_number: str
     status: str
@@ -169,6 +178,10 @@ class StatusOut(Schema):
     received_at: dt.datetime
     deadlines: list[DeadlineOut]
     messages: list[MessageOut]
+    protections: list[ProtectionOut] = Field(
+        description="Retaliation reported from the inbox for this report: each is a protection case, "
+        "followed with this receipt"
+    )
 
 
 class MessageIn(Schema):
@@ -264,6 +277,11 @@ def add_files(request, files: list[UploadedFile] = File(...)):
 )
 def status(request):
     view = handler().inbox(request.auth)
+    return {**_progress(view), "protections": [_progress(p) for p in view.protections]}
+
+
+def _progress(view) -> dict:
+    """A report's (or a protection case's) status, deadlines and messages."""
     return {
         "registration_number": view.report.registration_number,
         "status": view.case.state,

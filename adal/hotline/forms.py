@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from adal.core.selectors import districts_current, regions_current
 from adal.hotline.files import read_upload
-from adal.hotline.models import Category, Channel, IdentityMode
-from adal.hotline.services import STAFF_CHANNELS, ReportDraft, UploadedFile
+from adal.hotline.models import PUBLIC_CATEGORIES, Channel, IdentityMode, RetaliationKind
+from adal.hotline.services import STAFF_CHANNELS, ReportDraft, RetaliationDraft, UploadedFile
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -56,7 +56,7 @@ class ServiceFormMixin:
 
 
 class ReportForm(ServiceFormMixin, forms.Form):
-    category = forms.ChoiceField(label=_("What is it about?"), choices=[("", "—"), *Category.choices])
+    category = forms.ChoiceField(label=_("What is it about?"), choices=[("", "—"), *PUBLIC_CATEGORIES])
     region = forms.ChoiceField(label=_("Region"))
     district = forms.ChoiceField(label=_("District (if you know it)"), required=False)
     description = forms.CharField(
@@ -209,3 +209,28 @@ class AppealForm(forms.Form):
 
 class RatingForm(forms.Form):
     rating = forms.TypedChoiceField(choices=[(n, n) for n in range(1, 6)], coerce=int)
+
+
+class RetaliationForm(ServiceFormMixin, forms.Form):
+    """Retaliation for a report, told from that report's inbox (EU Directive 2019/1937, art. 19)."""
+
+    kind = forms.ChoiceField(label=_("What was done to you?"), choices=[("", "—"), *RetaliationKind.choices])
+    occurred_on = forms.DateField(
+        label=_("When did it happen (or begin)?"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    description = forms.CharField(
+        label=_("Describe what happened"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Who did it, what they did or said, and why you think it is because of your report."),
+    )
+    files = MultipleFileField(
+        label=_("Evidence files (an order, a letter, messages)"),
+        required=False,
+        help_text=format_lazy("{} {}", _("Up to 5 files of 10 MB each."), METADATA_NOTE),
+    )
+
+    def draft(self, language: str) -> RetaliationDraft:
+        d = self.cleaned_data
+        return RetaliationDraft(
+            kind=d["kind"], occurred_on=d["occurred_on"], description=d["description"], language=language
+        )

@@ -16,8 +16,13 @@ from django.core.exceptions import ImproperlyConfigured
 @dataclass(frozen=True)
 class ReportHandler:
     open_case: Callable  # (*, report): inside report_submit's transaction, so no report is without its case
+    # (*, report, protects): a retaliation report's protection case, inside its own transaction; raises
+    # adal.core.permissions.Refused when it may not be opened (nothing is then saved)
+    open_protection_case: Callable
     message_received: Callable  # (*, report): a message from the reporter, inside its transaction
-    inbox: Callable  # (report): what the reporter's inbox and the status API show, with a .case
+    # (report): what the reporter's inbox and the status API show, with a .case and the .protections
+    # (retaliation reports followed in this inbox, each with its .report and .case)
+    inbox: Callable
     appeal: Callable  # (*, case, reason): raises adal.core.permissions.Refused when it may not be
     rate: Callable  # (*, case, rating): likewise
     # (*, report, change): the reporter made their identity open ("opened") or withdrew it ("withdrawn"),

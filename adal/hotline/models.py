@@ -21,6 +21,26 @@ class Category(models.TextChoices):
     STATE_PROGRAMMES = "state_programmes", _('State programmes (e.g. "Enbek")')
     LAW_ENFORCEMENT = "law_enforcement", _("Law enforcement")
     OTHER = "other", _("Other")
+    # Not a subject a citizen picks: a reporter reports retaliation from their inbox, linked to their
+    # report, and it opens a protection case (adal.hotline.services.retaliation_report_submit).
+    RETALIATION = "retaliation", _("Retaliation against a reporter")
+
+
+# What the public report form, the operators' form and the API offer.
+PUBLIC_CATEGORIES = [(value, label) for value, label in Category.choices if value != Category.RETALIATION]
+
+
+class RetaliationKind(models.TextChoices):
+    """What was done to a reporter because they reported (EU Directive 2019/1937, art. 19)."""
+
+    DISMISSAL = "dismissal", _("Dismissal or suspension")
+    DEMOTION = "demotion", _("Demotion or transfer")
+    THREATS = "threats", _("Threats or intimidation")
+    HARASSMENT = "harassment", _("Harassment or ostracism")
+    BLACKLISTING = "blacklisting", _("Blacklisting")
+    LOSS_OF_PAY = "loss_of_pay", _("Loss of pay or bonus")
+    DISCIPLINARY = "disciplinary", _("Disciplinary action")
+    OTHER = "other", _("Other")
 
 
 class Channel(models.TextChoices):
@@ -52,7 +72,8 @@ class Report(models.Model):
     coarse facts needed for routing and statistics are in clear."""
 
     registration_number = models.CharField(_("registration number"), max_length=20, unique=True)
-    receipt_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Null for a retaliation report: it is followed in the inbox of the report it protects, by that receipt.
+    receipt_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)
     received_at = models.DateTimeField(_("received"), db_index=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     category = models.CharField(_("category"), max_length=30, choices=Category.choices, db_index=True)

@@ -19,10 +19,12 @@ from adal.core.files import remove_stored, store_encrypted
 from adal.core.iin import parse_iin
 from adal.core.models import Territory, User
 from adal.core.permissions import REPORTER, Refused
+from adal.core.workdays import ALMATY
 from adal.hotline.files import CheckedFile, check_file
 from adal.hotline.handler import handler
-from adal.hotline.identity import identity_exists, identity_seal
+from adal.hotline.identity import identity_exists, identity_open, identity_seal
 from adal.hotline.models import (
+    PUBLIC_CATEGORIES,
     Attachment,
     Category,
     Channel,
@@ -31,6 +33,7 @@ from adal.hotline.models import (
     RegistrationCounter,
     Report,
     ReporterIdentity,
+    RetaliationKind,
 )
 from adal.hotline.receipts import contains_receipt, receipt_generate, receipt_hash
 
@@ -68,6 +71,16 @@ class ReportDraft:
     iin: str = ""
     phone: str = ""
     email: str = ""
+
+
+@dataclass
+class RetaliationDraft:
+    """What a reporter tells of retaliation for their report, from its inbox."""
+
+    kind: str  # RetaliationKind
+    occurred_on: dt.date | None
+    description: str
+    language: str = "ru"
 
 
 @dataclass
@@ -207,7 +220,7 @@ def _attach(report, message, checked: list[CheckedFile], stored: list[str], at) 
 
 def _validate(draft: ReportDraft, files, channel, registered_by):
     errors = Errors()
-    if draft.category not in Category.values:
+    if draft.category not in dict(PUBLIC_CATEGORIES):  # retaliation is reported from the inbox
         errors.add("category", _("Choose a category from the list."))
     region = Territory.objects.filter(
         kato=draft.region, kind__in=["region", "city"], valid_to__isnull=True
@@ -220,7 +233,20 @@ def _validate(draft: ReportDraft, files, channel, registered_by):
         if district is None or (region is not None and district.parent_id != region.pk):
             errors.add("district", _("This district is not in the chosen region."))
             district = None
-    description = draft.description.strip()
+    _check_description(draft.description, errors)
+    if draft.bribe_amount is not None and draft.bribe_amount < 0:
+        errors.add("bribe_amount", _("The amount cannot be negative."))
+    if draft.language not in dict(settings.LANGUAGES):
+        errors.add("language", _("Choose Russian, Kazakh or English."))
+    _validate_identity(draft, errors)
+    _validate_channel(channel, registered_by, errors)
+    checked = _check_files(files, errors, "files")
+    errors.raise_if_any()
+    return region, district, checked
+
+
+def _check_description(text: str, errors: Errors) -> None:
+    description = text.strip()
     if len(description) < DESCRIPTION_MIN:
         errors.add(
             "description",
@@ -241,15 +267,6 @@ def _validate(draft: ReportDraft, files, channel, registered_by):
             )
             % {"n": DESCRIPTION_MAX},
         )
-    if draft.bribe_amount is not None and draft.bribe_amount < 0:
-        errors.add("bribe_amount", _("The amount cannot be negative."))
-    if draft.language not in dict(settings.LANGUAGES):
-        errors.add("language", _("Choose Russian, Kazakh or English."))
-    _validate_identity(draft, errors)
-    _validate_channel(channel, registered_by, errors)
-    checked = _check_files(files, errors, "files")
-    errors.raise_if_any()
-    return region, district, checked
 
 
 def _validate_identity(draft: ReportDraft, errors: Errors) -> None:
@@ -410,6 +427,82 @@ def reporter_identity_withdraw(*, report: Report) -> None:
             target=report,
             data={"from": was, "to": IdentityMode.ANONYMOUS},
         )
+
+
+def retaliation_report_submit(
+    *,
+    report: Report,
+    receipt: str,
+    draft: RetaliationDraft,
+    files: list[UploadedFile] = (),
+    received_at: dt.datetime | None = None,
+) -> Report:
+    """Retaliation for ``report``, told by its reporter in its inbox: a report of its own, whose case
+    protects the report's case and is handled one level up (adal.cases opens it through the handler).
+    It has no receipt of its own: the reporter follows it in the same inbox, so there is no second secret
+    to keep or to be made to hand over, and it is kept as the original is (same identity mode, same
+    contact details). Refused whole, with nothing saved, if anything in it is wrong."""
+    received_at = received_at or timezone.now()
+    errors = Errors()
+    if draft.kind not in RetaliationKind.values:
+        errors.add("kind", _("Choose what was done to you from the list."))
+    if draft.occurred_on is None:
+        errors.add("occurred_on", _("Give the date when it happened, or when it began."))
+    elif draft.occurred_on > received_at.astimezone(ALMATY).date():
+        errors.add("occurred_on", _("The date cannot be in the future."))
+    _check_description(draft.description, errors)
+    _check_not_purged(report, errors, "description")
+    if contains_receipt(draft.description, receipt):
+        errors.add(
+            "description",
+            _(
+                "Your message contains your secret receipt. Remove it: nobody, staff included, "
+                "should ever ask you for it."
+            ),
+        )
+    checked = _check_files(files, errors, "files")
+    errors.raise_if_any()
+
+    def write(_now, stored):
+        protection = _create_retaliation_report(report, draft, received_at)
+        handler().open_protection_case(report=protection, protects=report)
+        _attach(protection, None, checked, stored, received_at)
+        audit_record(
+            action="report.retaliation_reported",
+            actor_label="reporter",
+            target=protection,
+            data={"protects": report.registration_number, "files": len(checked)},
+        )
+        return protection
+
+    return _with_stored_files(checked, write)
+
+
+def _create_retaliation_report(report: Report, draft: RetaliationDraft, at: dt.datetime) -> Report:
+    protection = Report.objects.create(
+        registration_number=_next_registration_number(at.year),
+        receipt_hash=None,
+        received_at=at,
+        channel=Channel.WEB,
+        category=Category.RETALIATION,
+        region=report.region,
+        district=report.district,
+        identity_mode=report.identity_mode,
+        language=draft.language if draft.language in dict(settings.LANGUAGES) else report.language,
+        content={
+            "description": draft.description.strip(),
+            "occurred": draft.occurred_on.isoformat(),
+            "place": "",
+            "persons": [],
+            "organisations": [],
+            "bribe_amount": None,
+            "retaliation_kind": draft.kind,
+        },
+    )
+    identity = identity_open(report)
+    if identity:  # the same person, kept as they chose for the original: a copy in an envelope of its own
+        identity_seal(report=protection, identity=identity)
+    return protection
 
 
 def _check_report_files(report: Report, files, errors: Errors) -> list[CheckedFile]:

@@ -13,5 +13,11 @@ urlpatterns = [
     path("inbox/report/appeal/", views.inbox_appeal, name="inbox_appeal"),
     path("inbox/report/rate/", views.inbox_rate, name="inbox_rate"),
     path("inbox/report/identity/<slug:change>/", views.inbox_identity, name="inbox_identity"),
+    path("inbox/report/retaliation/", views.inbox_retaliation, name="inbox_retaliation"),
+    path(
+        "inbox/report/protection/<str:number>/message/",
+        views.inbox_protection_message,
+        name="inbox_protection_message",
+    ),
     path("staff/reports/new/", views.staff_report_new, name="staff_report_new"),
 ]

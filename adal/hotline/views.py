@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -12,7 +13,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from adal.core.permissions import Refused, requires
 from adal.core.sealed import revoke, set_sealed_cookie, unseal
-from adal.hotline.forms import AppealForm, MessageForm, RatingForm, ReceiptForm, ReportForm, StaffReportForm
+from adal.hotline.forms import (
+    AppealForm,
+    MessageForm,
+    RatingForm,
+    ReceiptForm,
+    ReportForm,
+    RetaliationForm,
+    StaffReportForm,
+)
 from adal.hotline.handler import handler
 from adal.hotline.models import Report
 from adal.hotline.receipts import receipt_format, receipt_normalise
@@ -22,6 +31,7 @@ from adal.hotline.services import (
     reporter_identity_make_open,
     reporter_identity_withdraw,
     reporter_message_add,
+    retaliation_report_submit,
 )
 from adal.hotline.throttle import throttle_check, throttle_failure
 
@@ -122,11 +132,14 @@ def _inbox_session(request) -> tuple[Report | None, str]:
     return (report, session["r"]) if report else (None, "")
 
 
-def _render_inbox(request, report, *, form=None, appeal_form=None, status=200):
+def _render_inbox(request, report, *, form=None, appeal_form=None, status=200, **forms):
     context = {
         "view": handler().inbox(report),
         "form": form or MessageForm(),
         "appeal_form": appeal_form or AppealForm(),
+        "retaliation_form": forms.get("retaliation_form") or RetaliationForm(),
+        # (registration number, form) of a retaliation report's message that was refused
+        "protection_form": forms.get("protection_form"),
     }
     return render(request, "hotline/inbox.html", context, status=status)
 
@@ -167,6 +180,56 @@ def inbox_appeal(request):
         else:
             return redirect("hotline:inbox")
     return _render_inbox(request, report, appeal_form=form, status=400)
+
+
+@never_cache
+@require_POST
+def inbox_retaliation(request):
+    """The reporter tells of retaliation for their report; it becomes a protection case."""
+    report, receipt = _inbox_session(request)
+    if not report:
+        return redirect("hotline:inbox_login")
+    form = RetaliationForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            protection = retaliation_report_submit(
+                report=report, receipt=receipt, draft=form.draft(get_language()), files=form.uploaded_files()
+            )
+        except ValidationError as e:
+            form.add_service_errors(e.message_dict)
+        except Refused as e:
+            form.add_error(None, str(e))
+        else:
+            return redirect(reverse("hotline:inbox") + f"#protection-{protection.registration_number}")
+    return _render_inbox(request, report, retaliation_form=form, status=400)
+
+
+@never_cache
+@require_POST
+def inbox_protection_message(request, number: str):
+    """A message on a retaliation report that this inbox follows."""
+    report, receipt = _inbox_session(request)
+    if not report:
+        return redirect("hotline:inbox_login")
+    protection = next(
+        (p for p in handler().inbox(report).protections if p.report.registration_number == number), None
+    )
+    if protection is None:
+        raise Http404
+    form = MessageForm(request.POST, request.FILES, prefix="protection")
+    if form.is_valid():
+        try:
+            reporter_message_add(
+                report=protection.report,
+                receipt=receipt,
+                body=form.cleaned_data["body"],
+                files=form.uploaded_files(),
+            )
+        except ValidationError as e:
+            form.add_service_errors(e.message_dict)
+        else:
+            return redirect(reverse("hotline:inbox") + f"#protection-{number}")
+    return _render_inbox(request, report, protection_form=(number, form), status=400)
 
 
 @require_POST

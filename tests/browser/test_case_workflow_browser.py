@@ -170,6 +170,10 @@ def test_a_report_is_triaged_assigned_decided_answered_and_rated(page: Page, new
         expect(form.locator('select[name="accept-category"]')).to_have_value("bribery")
         expect(form.locator('select[name="accept-region"]')).to_have_value(AKTOBE)
         expect(form.locator('input[name="accept-concerns_corruption"]')).to_be_checked()
+        form.locator('input[name="accept-retaliation_risk"][value="low"]').check()
+        form.locator('textarea[name="accept-risk_reason"]').fill(
+            "Anonymous: the facts do not point to anyone."
+        )
 
     act(operator, "accept", accept_as_reported)
     check_case(operator, case, State.ACCEPTED, ["registered", "triage_start", "accept"])

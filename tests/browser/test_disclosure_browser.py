@@ -17,6 +17,7 @@ from adal.hotline.models import Report
 from tests.browser.conftest import CHROMIUM
 from tests.browser.test_case_workflow_browser import AKTOBE, org, sign_in  # noqa: F401 - org is a fixture
 from tests.browser.test_hotline_browser import fill_report, open_inbox, open_report_form, submit_and_read_slip
+from tests.cases.conftest import LOW_RISK
 from tests.conftest import make_staff
 
 pytestmark = [
@@ -51,7 +52,9 @@ def test_an_officer_s_request_approved_by_the_custodian_opens_the_identity_to_th
     )
     number, receipt = submit_and_read_slip(page)
     case = Report.objects.get(registration_number=number).case
-    case = case_accept(case=case_triage_start(case=case, by=org["operator"][0]), by=org["operator"][0])
+    case = case_accept(
+        case=case_triage_start(case=case, by=org["operator"][0]), by=org["operator"][0], risk=LOW_RISK
+    )
     case = case_assign(case=case, by=org["head"][0], officer=org["officer"][0])
     case_path = f"/staff/cases/{case.pk}/"
     identity_path = f"/staff/cases/{case.pk}/identity/"

@@ -2,12 +2,16 @@ import pytest
 from django.utils import timezone
 
 from adal.cases.models import RoutingRule
+from adal.cases.services import Risk
 from adal.core.models import Role, Territory, Unit
 from adal.core.permissions import SYSTEM
 from adal.core.services import unit_create
 from adal.hotline.services import report_submit
 from tests.conftest import make_staff
 from tests.replay import replayed
+
+# Every triage decision assesses the risk of retaliation; tests that are not about it assess it low.
+LOW_RISK = Risk("low", "Анонимное сообщение: по фактам заявителя не установить.")
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from adal.cases.services import (
 )
 from adal.hotline.identity import identity_seal
 from adal.hotline.models import ReporterIdentity
+from tests.cases.conftest import LOW_RISK
 from tests.cases.test_transitions import accepted
 from tests.hotline.test_submit import dump_database
 
@@ -95,15 +96,18 @@ PATHS = {
     "redirect": (
         "triage",
         lambda org, c, other: case_redirect(
-            case=c, by=org["operator"], authority="Прокуратура", reason=SECRET
+            case=c, by=org["operator"], authority="Прокуратура", reason=SECRET, risk=LOW_RISK
         ),
     ),
-    "leave": ("new", lambda org, c, other: case_leave(case=c, by=org["operator"], reason=SECRET)),
+    "leave": (
+        "new",
+        lambda org, c, other: case_leave(case=c, by=org["operator"], reason=SECRET, risk=LOW_RISK),
+    ),
     "clarification": (
         "in_review",
         lambda org, c, other: case_clarification_request(case=c, by=org["officer"], text=SECRET),
     ),
-    "merge": ("new", lambda org, c, other: case_merge(case=c, by=org["operator"], into=other)),
+    "merge": ("new", lambda org, c, other: case_merge(case=c, by=org["operator"], into=other, risk=LOW_RISK)),
 }
 
 

@@ -49,6 +49,7 @@ from adal.demo.history import frozen_at
 from adal.hotline.identity import identity_open
 from adal.hotline.models import Attachment, Message
 from adal.hotline.services import UploadedFile, report_submit, reporter_message_add
+from tests.cases.conftest import LOW_RISK
 from tests.cases.test_transitions import accepted
 from tests.cases.test_workspace import sign_in
 
@@ -65,7 +66,9 @@ def months_after(moment: dt.datetime, months: int) -> dt.datetime:
 
 def closed_case(org, case: Case) -> Case:
     """A registered case taken through the whole algorithm, with content in every place that holds it."""
-    case = case_accept(case=case_triage_start(case=case, by=org["operator"]), by=org["operator"])
+    case = case_accept(
+        case=case_triage_start(case=case, by=org["operator"]), by=org["operator"], risk=LOW_RISK
+    )
     case = case_assign(case=case, by=org["head"], officer=org["officer"])
     case = case_review_start(case=case, by=org["officer"])
     case_note_add(case=case, by=org["officer"], text="Заметка: свидетель Петров готов дать показания.")
@@ -307,7 +310,9 @@ def test_a_purged_case_cannot_be_appealed(org, full_case, django_capture_on_comm
 
 def test_side_exits_end_the_case_and_start_its_period(org, new_case):
     case = case_triage_start(case=new_case(), by=org["operator"])
-    case = case_redirect(case=case, by=org["operator"], authority="Агентство", reason="Уголовное дело.")
+    case = case_redirect(
+        case=case, by=org["operator"], authority="Агентство", reason="Уголовное дело.", risk=LOW_RISK
+    )
     assert case.closed_at is not None
     assert kept_until(case) == end_of_day(add_months(local_date(case.closed_at), MONTHS))
     assert retention_purge(by=WORKER, now=months_after(case.closed_at, 61))["purged"] == 1
@@ -318,7 +323,7 @@ def test_a_duplicate_is_kept_as_long_as_the_case_it_was_merged_into(
 ):
     target = new_case(category="bribery")
     duplicate = case_triage_start(case=new_case(), by=org["operator"])
-    duplicate = case_merge(case=duplicate, by=org["operator"], into=target)
+    duplicate = case_merge(case=duplicate, by=org["operator"], into=target, risk=LOW_RISK)
     moment = months_after(duplicate.closed_at, 61)
     assert kept_until(duplicate) is None  # the case it joined is still open
     assert retention_purge(by=WORKER, now=moment)["purged"] == 0
@@ -523,7 +528,9 @@ def test_the_migration_dates_the_end_of_cases_that_left_by_a_side_exit(org, new_
 
     migration = importlib.import_module("adal.cases.migrations.0006_retention_and_legal_hold")
     case = case_triage_start(case=new_case(), by=org["operator"])
-    case = case_redirect(case=case, by=org["operator"], authority="Агентство", reason="Уголовное дело.")
+    case = case_redirect(
+        case=case, by=org["operator"], authority="Агентство", reason="Уголовное дело.", risk=LOW_RISK
+    )
     redirected_at = case.events.get(kind="redirect").at
     Case.objects.filter(pk=case.pk).update(closed_at=None)  # as before this change
     ResponsePolicy.objects.filter(code="kz").update(retention_months=None)

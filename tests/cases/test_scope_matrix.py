@@ -7,6 +7,7 @@ from adal.cases.models import State
 from adal.core.models import Role
 from adal.core.permissions import SYSTEM
 from adal.hotline.services import UploadedFile, report_submit
+from tests.cases.conftest import LOW_RISK
 from tests.cases.test_workspace import sign_in
 from tests.conftest import make_staff
 
@@ -22,7 +23,9 @@ def aktobe_case(org, draft, pdf_bytes):
         draft=draft(category="bribery", description="Секретное содержание обращения о взятке."),
         files=[UploadedFile("e.pdf", pdf_bytes)],
     ).report
-    case = case_accept(case=case_triage_start(case=report.case, by=org["operator"]), by=org["operator"])
+    case = case_accept(
+        case=case_triage_start(case=report.case, by=org["operator"]), by=org["operator"], risk=LOW_RISK
+    )
     assert case.unit == org["aktobe"]
     return case
 

@@ -8,6 +8,7 @@ from adal.cases.models import Case, State
 from adal.cases.services import case_accept, case_answer, case_assign, case_decide, case_review_start
 from adal.cases.sweep import deadlines_sweep
 from adal.core.permissions import SYSTEM
+from tests.cases.conftest import LOW_RISK
 from tests.cases.test_transitions import accepted
 
 
@@ -62,7 +63,7 @@ def test_a_new_deadline_clears_the_overdue_mark(org, new_case):
     case = new_case()
     deadlines_sweep(now=case.triage_due_at + dt.timedelta(hours=1), by=SYSTEM)
     case.refresh_from_db()
-    case = case_accept(case=case, by=org["operator"])
+    case = case_accept(case=case, by=org["operator"], risk=LOW_RISK)
     assert case.overdue_level == 0 and case.due_at == case.answer_due_at
 
 

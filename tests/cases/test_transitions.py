@@ -30,12 +30,13 @@ from adal.cases.services import (
 )
 from adal.core.models import AuditEvent
 from adal.hotline.models import Message
+from tests.cases.conftest import LOW_RISK
 
 
 def accepted(org, new_case, **overrides):
     case = new_case(category=overrides.pop("category", "bribery"), **overrides)
     case = case_triage_start(case=case, by=org["operator"])
-    return case_accept(case=case, by=org["operator"])
+    return case_accept(case=case, by=org["operator"], risk=LOW_RISK)
 
 
 def in_review(org, new_case):
@@ -90,6 +91,7 @@ def test_triage_may_correct_category_and_region(org, new_case):
     case = case_accept(
         case=case,
         by=org["operator"],
+        risk=LOW_RISK,
         category="procurement",
         region=Territory.objects.get(kato="750000000"),
         involves_official=True,
@@ -195,13 +197,14 @@ def test_redirect_tells_the_reporter(org, new_case):
         by=org["operator"],
         authority="Агентство по противодействию коррупции",
         reason="Признаки уголовного правонарушения",
+        risk=LOW_RISK,
     )
     assert case.state == State.REDIRECTED and case.redirected_to.startswith("Агентство")
     assert "Агентство по противодействию коррупции" in Message.objects.get(report=case.report).body
 
 
 def test_leaving_without_consideration_shows_the_reason(org, new_case):
-    case = case_leave(case=new_case(), by=org["operator"], reason="Не указаны обстоятельства.")
+    case = case_leave(case=new_case(), by=org["operator"], reason="Не указаны обстоятельства.", risk=LOW_RISK)
     assert case.state == State.LEFT_WITHOUT_CONSIDERATION
     assert "Не указаны обстоятельства." in Message.objects.get(report=case.report).body
 
@@ -212,16 +215,16 @@ def test_leaving_is_refused_where_the_policy_does_not_allow_it(org, new_case):
     ChannelPolicy.objects.filter(channel="web").update(policy=ResponsePolicy.objects.get(code="eu-2019-1937"))
     case = new_case()
     with pytest.raises(TransitionRefused):
-        case_leave(case=case, by=org["operator"], reason="x")
+        case_leave(case=case, by=org["operator"], reason="x", risk=LOW_RISK)
     assert "leave" not in allowed_actions(org["operator"], case)
 
 
 def test_merging_into_another_case(org, new_case):
     first, second = new_case(), new_case()
-    merged = case_merge(case=second, by=org["operator"], into=first)
+    merged = case_merge(case=second, by=org["operator"], into=first, risk=LOW_RISK)
     assert merged.state == State.MERGED and merged.merged_into == first
     with pytest.raises(TransitionRefused):
-        case_merge(case=first, by=org["operator"], into=first)
+        case_merge(case=first, by=org["operator"], into=first, risk=LOW_RISK)
 
 
 def test_review_work_leaves_events(org, new_case):

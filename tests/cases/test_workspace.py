@@ -7,6 +7,7 @@ from adal.cases.selectors import QueueFilters, queue_counts, queue_page
 from adal.cases.services import case_assign, case_triage_start
 from adal.core.models import AuditEvent
 from adal.core.permissions import SYSTEM
+from tests.cases.conftest import LOW_RISK
 from tests.cases.test_transitions import accepted
 from tests.conftest import PASSWORD, totp_now
 
@@ -163,7 +164,9 @@ def test_attachments_download_decrypted_and_audited(client, org, draft, pdf_byte
     from adal.hotline.services import UploadedFile, report_submit
 
     report = report_submit(draft=draft(), files=[UploadedFile("evidence.pdf", pdf_bytes)]).report
-    case = case_accept(case=case_triage_start(case=report.case, by=org["operator"]), by=org["operator"])
+    case = case_accept(
+        case=case_triage_start(case=report.case, by=org["operator"]), by=org["operator"], risk=LOW_RISK
+    )
     sign_in(client, org["head"])
     attachment = report.attachments.get()
     response = client.get(reverse("cases:attachment", args=[case.pk, attachment.pk]))
@@ -202,7 +205,7 @@ def test_closed_states_are_counted_only_when_viewed(org, new_case):
 
     open_case = accepted(org, new_case)  # in the centre head's subtree, in Aktobe
     left = case_triage_start(case=new_case(), by=org["operator"])
-    case_leave(case=left, by=org["operator"], reason="Anonymous insult with no facts.")
+    case_leave(case=left, by=org["operator"], reason="Anonymous insult with no facts.", risk=LOW_RISK)
     counts = queue_counts(org["centre_head"], QueueFilters())
     assert counts["open"] == 1 and counts[State.ACCEPTED] == 1
     assert State.LEFT_WITHOUT_CONSIDERATION not in counts

@@ -28,19 +28,41 @@ class _Dates(dict):
         return self[day]
 
 
+def _retaliation_badges(row) -> str:
+    """A high retaliation risk, and the protection cases (named only where the reader may open them)."""
+    html = mark_safe("")
+    if row.retaliation_risk == "high":
+        html += format_html(' <span class="badge overdue">{}</span>', gettext("high retaliation risk"))
+    if row.protections or row.protected_elsewhere:
+        named = format_html_join(
+            ", ",
+            '<a href="{}">{}</a> ({})',
+            ((reverse("cases:case", args=[pk]), number, state) for pk, number, state in row.protections),
+        )
+        html += format_html(
+            ' <span class="badge protection">{}{}</span>',
+            gettext("protection case"),
+            format_html(": {}", named) if row.protections else "",
+        )
+    return html
+
+
 @register.simple_tag
 def queue_rows(rows) -> str:
     badges = {1: gettext("overdue"), 2: gettext("very overdue")}
     dates = _Dates()
     return format_html_join(
         "\n",
-        '<tr{}><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+        '<tr{}><td><a href="{}">{}</a>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
         "<td>{}</td><td>{}{}</td></tr>",
         (
             (
                 mark_safe(' class="overdue-row"') if row.is_open and row.overdue_level else "",
                 reverse("cases:case", args=[row.pk]),
                 row.registration_number,
+                _retaliation_badges(row)
+                if row.retaliation_risk or row.protections or row.protected_elsewhere
+                else "",
                 row.state_label,
                 row.category_label,
                 row.region,

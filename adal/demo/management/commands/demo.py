@@ -3,6 +3,7 @@ from django.db import transaction
 
 from adal.cases.tasks import schedule_sweep
 from adal.core.models import Unit, User
+from adal.demo.retaliation import build_retaliation
 from adal.demo.retention import build_retention
 from adal.demo.scenario import (
     build_accounts,
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             staff = build_unit_staff(units, by_role)
         receipts = build_history(staff=staff, count=reports)
         build_retention(staff=staff)
+        build_retaliation(staff=staff, receipts=receipts)
         build_domains(units)
         schedule_sweep()
         self._print(accounts, receipts, units)
