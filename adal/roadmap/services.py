@@ -19,8 +19,10 @@ from django.utils.translation import gettext as _
 from adal.core import permissions
 from adal.core.audit import audit_record
 from adal.core.files import remove_stored, store_encrypted
+from adal.core.models import Unit
 from adal.core.permissions import SystemActor, require
 from adal.core.workdays import ALMATY, calendar
+from adal.roadmap.importers import ImportInvalid, RowError, changes_of, parse_roadmap
 from adal.roadmap.models import (
     Confirmation,
     Evidence,
@@ -29,6 +31,7 @@ from adal.roadmap.models import (
     Measure,
     Programme,
     ProgressReport,
+    RoadmapImport,
     Stage,
 )
 
@@ -274,3 +277,130 @@ def progress_confirm(*, report: ProgressReport, by) -> Confirmation:
     except IntegrityError:
         raise RoadmapRefused(_("This report was confirmed already.")) from None
     return confirmation
+
+
+# ---------------------------------------------------------------- imports
+
+
+class _DryRun(Exception):
+    """Raised to roll back a trial of an import."""
+
+
+def _write_import(programme: Programme, parsed, by) -> dict:
+    """Write the file's new and changed rows through the services above; unchanged rows are not
+    touched. Raises ImportInvalid naming the row a service refused."""
+    changed = {(c.kind, c.code) for c in changes_of(programme, parsed)}
+    stages = {s.code: s for s in programme.stages.all()}
+    measures = {m.code: m for m in programme.measures.all()}
+    counts = {"created": 0, "updated": 0}
+
+    def save(row, obj, service, **kwargs):
+        counts["created" if obj.pk is None else "updated"] += 1
+        try:
+            return service(**kwargs, by=by)
+        except RoadmapRefused as refused:
+            raise ImportInvalid([RowError(row.line, str(refused))]) from None
+
+    for row in parsed.stages:
+        if ("stage", row.code) in changed:
+            stage = stages.get(row.code) or Stage(programme=programme, code=row.code)
+            for name, value in row.values.items():
+                setattr(stage, name, value)
+            stages[row.code] = save(row, stage, stage_save, stage=stage)
+    pending = list(parsed.measures)
+    in_file = {r.code for r in pending}
+    while pending:
+        # Parents before their parts: a row waits while its parent is in the file and not yet written.
+        ready = [r for r in pending if not r.values["parent"] or r.values["parent"] not in in_file]
+        if not ready:  # a cycle: parse_roadmap refuses those, so this is only a guard
+            raise ImportInvalid([RowError(pending[0].line, _("A measure cannot be a part of itself."))])
+        for row in ready:
+            in_file.discard(row.code)
+            pending.remove(row)
+            if ("measure", row.code) not in changed:
+                continue
+            measure = measures.get(row.code) or Measure(programme=programme, code=row.code)
+            v = dict(row.values)
+            measure.stage = stages[v.pop("stage")]
+            parent = v.pop("parent")
+            measure.parent = measures[parent] if parent else None
+            unit = v.pop("responsible_unit")
+            measure.responsible_unit = Unit.objects.get(pk=unit) if unit is not None else None
+            for name, value in v.items():
+                setattr(measure, name, value)
+            measures[row.code] = save(row, measure, measure_save, measure=measure)
+    return counts
+
+
+def import_stage(*, programme: Programme, file_name: str, content: bytes, by):
+    """Check the whole file, and try it against the road map as stored (rolled back), then keep it for
+    review; ``ImportInvalid`` with every bad row, storing nothing."""
+    _require_manager(by)
+    parsed = parse_roadmap(programme, content)
+    changes = changes_of(programme, parsed)
+    try:
+        with transaction.atomic():
+            _write_import(programme, parsed, by)
+            raise _DryRun
+    except _DryRun:
+        pass
+    with transaction.atomic():
+        batch = RoadmapImport.objects.create(
+            programme=programme,
+            file_name=file_name[:255],
+            sha256=hashlib.sha256(content).hexdigest(),
+            content=content,
+            created_by=permissions.person_of(by),
+            summary={"rows": len(parsed.stages) + len(parsed.measures), "changes": len(changes)},
+        )
+        audit_record(
+            action="roadmap.import_staged",
+            actor=by,
+            target=batch,
+            data={"programme": programme.code, "file": batch.file_name, "sha256": batch.sha256},
+        )
+    return batch
+
+
+def import_apply(*, batch, by):
+    """Write the staged file's differences from the road map as it is now, all of them or none."""
+    _require_manager(by)
+    parsed = parse_roadmap(batch.programme, bytes(batch.content))
+    with transaction.atomic():
+        claimed = RoadmapImport.objects.filter(pk=batch.pk, state=RoadmapImport.State.STAGED).update(
+            state=RoadmapImport.State.APPLIED, applied_at=timezone.now()
+        )
+        if not claimed:
+            raise RoadmapRefused(_("This import was applied or discarded already."))
+        counts = _write_import(batch.programme, parsed, by)
+        RoadmapImport.objects.filter(pk=batch.pk).update(summary={**batch.summary, **counts})
+        audit_record(
+            action="roadmap.import_applied",
+            actor=by,
+            target=batch,
+            data={"programme": batch.programme.code, "sha256": batch.sha256, **counts},
+        )
+    batch.refresh_from_db()
+    return batch
+
+
+def import_discard(*, batch, by):
+    _require_manager(by)
+    with transaction.atomic():
+        if not RoadmapImport.objects.filter(pk=batch.pk, state=RoadmapImport.State.STAGED).update(
+            state=RoadmapImport.State.DISCARDED
+        ):
+            raise RoadmapRefused(_("This import was applied or discarded already."))
+        audit_record(
+            action="roadmap.import_discarded", actor=by, target=batch, data={"file": batch.file_name}
+        )
+    batch.refresh_from_db()
+    return batch
+
+
+def import_file(*, programme: Programme, file_name: str, content: bytes, by):
+    """Stage and apply in one go (the demo, the command line): all or nothing."""
+    with transaction.atomic():
+        return import_apply(
+            batch=import_stage(programme=programme, file_name=file_name, content=content, by=by), by=by
+        )
