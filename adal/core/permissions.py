@@ -47,8 +47,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # the programme's road map: managers edit and import it; a responsible unit's staff report progress
     # on its own measures and a second of them (or its head) confirms
     "roadmap.manage": frozenset({R.ANALYST, R.ADMINISTRATOR}),
-    "roadmap.report": frozenset({R.CASE_OFFICER, R.UNIT_HEAD, R.COUNCIL_SECRETARY, R.ANALYST, R.ADMINISTRATOR}),
-    "roadmap.confirm": frozenset({R.CASE_OFFICER, R.UNIT_HEAD, R.COUNCIL_SECRETARY, R.ANALYST, R.ADMINISTRATOR}),
+    "roadmap.report": frozenset(
+        {R.CASE_OFFICER, R.UNIT_HEAD, R.COUNCIL_SECRETARY, R.ANALYST, R.ADMINISTRATOR}
+    ),
+    "roadmap.confirm": frozenset(
+        {R.CASE_OFFICER, R.UNIT_HEAD, R.COUNCIL_SECRETARY, R.ANALYST, R.ADMINISTRATOR}
+    ),
     # the platform itself
     "unit.manage": frozenset({R.ADMINISTRATOR}),
     "staff.manage": frozenset({R.ADMINISTRATOR}),

@@ -12,7 +12,8 @@ from adal.roadmap.importers import changes_of, export_csv, export_xlsx, parse_ro
 from adal.roadmap.models import Measure, RoadmapImport, Stage
 from adal.roadmap.services import ImportInvalid, import_apply, import_file, import_stage
 
-HEADER = "kind,id,stage,parent,order,title_ru,title_kk,title_en,responsible_unit,starts_on,deadline,weight,rollup\n"
+COLUMNS = "kind,id,stage,parent,order,title_ru,title_kk,title_en,responsible_unit,starts_on,deadline,weight"
+HEADER = COLUMNS + ",rollup\n"
 
 
 def table(units, *, extra="", deadline="2021-12-31"):
