@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "adal.councils",
     "adal.survey",
     "adal.ratings",
+    "adal.roadmap",
     "adal.councils.primaries",
     "adal.demo",
 ]

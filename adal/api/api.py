@@ -12,6 +12,7 @@ from adal.discipline.api import router as discipline_router
 from adal.hotline.api import ReceiptThrottled
 from adal.hotline.api import router as hotline_router
 from adal.ratings.api import router as ratings_router
+from adal.roadmap.api import router as roadmap_router
 
 api = NinjaAPI(
     title="Adal API",
@@ -30,6 +31,7 @@ api.add_router("/v1/reports", hotline_router)
 api.add_router("/v1", discipline_router)
 api.add_router("/v1", councils_router)
 api.add_router("/v1", ratings_router)
+api.add_router("/v1", roadmap_router)
 
 
 @api.exception_handler(NinjaValidationError)

@@ -48,6 +48,15 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "ratings.manage": frozenset({R.ANALYST, R.ADMINISTRATOR}),
     "survey.manage": frozenset({R.ANALYST, R.ADMINISTRATOR}),
     "survey.import": frozenset({R.ANALYST, R.ADMINISTRATOR}),
+    # the programme's road map: managers edit and import it; a responsible unit's staff report progress
+    # on its own measures and a second of them (or its head) confirms
+    "roadmap.manage": frozenset({R.ANALYST, R.ADMINISTRATOR}),
+    "roadmap.report": frozenset(
+        {R.CASE_OFFICER, R.UNIT_HEAD, R.COUNCIL_SECRETARY, R.ANALYST, R.ADMINISTRATOR}
+    ),
+    "roadmap.confirm": frozenset(
+        {R.CASE_OFFICER, R.UNIT_HEAD, R.COUNCIL_SECRETARY, R.ANALYST, R.ADMINISTRATOR}
+    ),
     # the platform itself
     "unit.manage": frozenset({R.ADMINISTRATOR}),
     "staff.manage": frozenset({R.ADMINISTRATOR}),
@@ -81,6 +90,9 @@ CAPABILITY_LABELS = {
     "ratings.manage": gettext_lazy("import ratings and set targets"),
     "survey.manage": gettext_lazy("manage survey waves and weighting"),
     "survey.import": gettext_lazy("import survey microdata"),
+    "roadmap.manage": gettext_lazy("edit and import the road map"),
+    "roadmap.report": gettext_lazy("report progress on a road-map measure"),
+    "roadmap.confirm": gettext_lazy("confirm another person's progress report"),
     "unit.manage": gettext_lazy("manage organisation units"),
     "staff.manage": gettext_lazy("manage staff accounts"),
     "routing.manage": gettext_lazy("manage routing rules"),

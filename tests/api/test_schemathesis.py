@@ -32,6 +32,7 @@ from adal.core.models import Role, Territory
 from adal.councils.models import Topic
 from adal.councils.services import agenda_item_add, council_create, meeting_record_held
 from adal.demo.ratings import build_ratings
+from adal.demo.roadmap import build_roadmap
 from adal.discipline.models import PositionLevel
 from adal.discipline.services import member_create, proceeding_decide, proceeding_open
 from adal.hotline.services import report_submit
@@ -95,6 +96,7 @@ def seeded(units, draft):
     )
     proceeding_decide(proceeding=proceeding, sanction="expulsion", decided_on=dt.date(2019, 8, 1), by=admin)
     build_ratings()
+    build_roadmap({"centre": units["centre"], "150000000": units["aktobe"]})
     return receipt
 
 
