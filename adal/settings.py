@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "adal.survey",
     "adal.ratings",
     "adal.councils.primaries",
+    "adal.portal",
     "adal.demo",
 ]
 

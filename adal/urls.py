@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("adal.councils.primaries.urls")),
     path("", include("adal.ratings.urls")),
     path("", include("adal.survey.urls")),
+    path("", include("adal.portal.urls")),
     path("", include("adal.core.urls")),
 ]

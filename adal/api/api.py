@@ -11,6 +11,7 @@ from adal.councils.api import router as councils_router
 from adal.discipline.api import router as discipline_router
 from adal.hotline.api import ReceiptThrottled
 from adal.hotline.api import router as hotline_router
+from adal.portal.api import router as portal_router
 from adal.ratings.api import router as ratings_router
 
 api = NinjaAPI(
@@ -30,6 +31,7 @@ api.add_router("/v1/reports", hotline_router)
 api.add_router("/v1", discipline_router)
 api.add_router("/v1", councils_router)
 api.add_router("/v1", ratings_router)
+api.add_router("/v1", portal_router)
 
 
 @api.exception_handler(NinjaValidationError)
