@@ -36,7 +36,9 @@ CATEGORIES = [c for c in Category.values if c != "retaliation"]
 OUTCOMES = ["substantiated", "partly", "not_substantiated", "not_confirmed"]
 
 
-def build_case_volume(units: dict[str, Unit], *, seed: int = 2019, now: dt.datetime | None = None) -> int:
+def build_case_volume(
+    units: dict[str, Unit], *, seed: int = 2019, now: dt.datetime | None = None, per_day: float = PER_DAY
+) -> int:
     """Old finished cases in every region; returns how many."""
     rng = random.Random(seed)
     now = now or timezone.now()
@@ -46,7 +48,7 @@ def build_case_volume(units: dict[str, Unit], *, seed: int = 2019, now: dt.datet
         0.08 if r.kato in QUIET_REGIONS else 1 + 2 * (r.kato in ("710000000", "750000000")) for r in regions
     ]
     districts = {k: u for k, u in units.items() if u.level == Unit.Level.DISTRICT}
-    total = int(PER_DAY * (DAYS_BACK[1] - DAYS_BACK[0]))
+    total = int(per_day * (DAYS_BACK[1] - DAYS_BACK[0]))
     arrivals = sorted(now - dt.timedelta(days=rng.uniform(*DAYS_BACK)) for _ in range(total))
     with transaction.atomic():
         numbers = _registration_numbers(arrivals)

@@ -161,7 +161,8 @@ def case_statistics(first: dt.date, last: dt.date, by: str = "region") -> CaseSt
     whole = Tally()
     for t in tallies.values():
         whole.add(t)
-    total = _figure("", str(_("All cases")), whole, _nested(hidden.totals))
+    totals_hidden = hidden.totals or [False] * len(COUNTS)  # no groups: a total of zeros
+    total = _figure("", str(_("All cases")), whole, _nested(totals_hidden))
     funnel = _funnel(groups, total) if by == "unit" else None
     return CaseStatistics(first, last, by, groups, total, funnel)
 
