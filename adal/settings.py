@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "adal.ratings",
     "adal.roadmap",
     "adal.councils.primaries",
+    "adal.portal",
     "adal.demo",
 ]
 

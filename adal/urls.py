@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("adal.ratings.urls")),
     path("", include("adal.survey.urls")),
     path("", include("adal.roadmap.urls")),
+    path("", include("adal.portal.urls")),
     path("", include("adal.core.urls")),
 ]

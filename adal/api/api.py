@@ -11,6 +11,7 @@ from adal.councils.api import router as councils_router
 from adal.discipline.api import router as discipline_router
 from adal.hotline.api import ReceiptThrottled
 from adal.hotline.api import router as hotline_router
+from adal.portal.api import router as portal_router
 from adal.ratings.api import router as ratings_router
 from adal.roadmap.api import router as roadmap_router
 
@@ -32,6 +33,7 @@ api.add_router("/v1", discipline_router)
 api.add_router("/v1", councils_router)
 api.add_router("/v1", ratings_router)
 api.add_router("/v1", roadmap_router)
+api.add_router("/v1", portal_router)
 
 
 @api.exception_handler(NinjaValidationError)

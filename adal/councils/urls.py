@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from adal.councils import feeds, views
 
@@ -6,7 +7,12 @@ app_name = "councils"
 urlpatterns = [
     path("councils/", views.council_index, name="index"),
     path("councils/feed/", feeds.AllCouncilsFeed(), name="feed"),
-    path("councils/statistics/", views.statistics, name="statistics"),
+    # The statistics moved to the portal; old links keep working.
+    path(
+        "councils/statistics/",
+        RedirectView.as_view(pattern_name="portal:councils", permanent=True, query_string=True),
+        name="statistics",
+    ),
     path("councils/<slug:slug>/", views.council_detail, name="council"),
     path("councils/<slug:slug>/feed/", feeds.CouncilFeed(), name="council_feed"),
     path("councils/<slug:slug>/meetings/<int:pk>/", views.meeting_detail, name="meeting"),

@@ -28,15 +28,12 @@ from adal.councils.models import Council, Meeting, Proposal
 from adal.councils.selectors import (
     council_news,
     council_page,
-    council_statistics,
     council_tree,
     councils_managed_by,
-    last_full_half_year,
     meetings_open_for_case,
     minutes_visible,
     proposal_visible,
 )
-from adal.discipline.selectors import discipline_statistics
 
 # ---------------------------------------------------------------- publicity: Open Graph and share links
 
@@ -202,50 +199,6 @@ def chart(rows: list[dict], *, label: str, value: str) -> dict:
         for i, r in enumerate(rows)
     ]
     return {"bars": bars, "width": str(CHART_WIDTH), "height": str(max(len(rows), 1) * BAR_ROW)}
-
-
-def _region_rows(rows: list[dict], count: str) -> list[dict]:
-    return [{"label": r["name"], "count": r[count]} for r in rows]
-
-
-def statistics(request):
-    form = f.PeriodForm(request.GET or None)
-    context = {"form": form}
-    if form.is_bound and not form.is_valid():
-        return render(request, "councils/statistics.html", context, status=400)
-    if form.is_bound:
-        first, last = form.cleaned_data["from"], form.cleaned_data["to"]
-    else:
-        first, last = last_full_half_year(s.today())
-        form = f.PeriodForm(initial={"from": first, "to": last})
-    councils = council_statistics(first, last)
-    discipline = discipline_statistics(date_from=first, date_to=last)
-    query = urlencode({"from": first.isoformat(), "to": last.isoformat()})
-    context.update(
-        form=form,
-        first=first,
-        last=last,
-        councils=councils,
-        discipline=discipline,
-        charts={
-            "regions": chart(_region_rows(councils["by_region"], "meetings"), label="label", value="count"),
-            "topics": chart(councils["by_topic"], label="name", value="meetings"),
-            "proposals": chart(councils["proposals"]["by_state"], label="label", value="count"),
-            "sanctions": chart(discipline["by_sanction"], label="label", value="count"),
-            "discipline_regions": chart(
-                _region_rows(discipline["by_region"], "count"), label="label", value="count"
-            ),
-        },
-        councils_json=f"{reverse('api:councils_statistics')}?{query}",
-        discipline_json=f"{reverse('api:statistics')}?{query}",
-        **publicity(
-            request,
-            title=_("Council activity and party discipline"),
-            description=_("Meetings held, proposals and disciplinary sanctions in a period."),
-            path=f"{request.path}?{query}",
-        ),
-    )
-    return render(request, "councils/statistics.html", context)
 
 
 # ---------------------------------------------------------------- the secretaries' pages

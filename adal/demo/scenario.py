@@ -21,6 +21,7 @@ from adal.demo.history import Schedule, choose_target, daily_sweeps, plan_case, 
 from adal.demo.ratings import build_ratings
 from adal.demo.roadmap import build_roadmap
 from adal.demo.survey import build_survey
+from adal.demo.volume import build_case_volume
 from adal.hotline.models import Channel, IdentityMode
 from adal.hotline.services import ReportDraft, Submitted, report_submit
 
@@ -374,3 +375,4 @@ def build_domains(units: dict[str, Unit]) -> None:
     build_ratings()
     build_survey()
     build_roadmap(units)
+    build_case_volume(units)  # two years of finished cases for the portal's statistics

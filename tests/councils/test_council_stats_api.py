@@ -162,7 +162,7 @@ def figure(html: str, testid: str) -> int:
 
 
 def test_the_page_shows_the_periods_figures(client, activity):
-    response = client.get(reverse("councils:statistics"), {"from": "2019-07-01", "to": "2019-12-31"})
+    response = client.get(reverse("portal:councils"), {"from": "2019-07-01", "to": "2019-12-31"})
     assert response.status_code == 200
     html = response.content.decode()
     councils = council_statistics(D(2019, 7, 1), D(2019, 12, 31))
@@ -183,16 +183,14 @@ def test_the_page_shows_the_periods_figures(client, activity):
 
 def test_the_page_defaults_to_the_last_full_half_year(client, db):
     first, last = last_full_half_year(today())
-    html = client.get(reverse("councils:statistics")).content.decode()
+    html = client.get(reverse("portal:councils")).content.decode()
     assert f'name="from" value="{first.isoformat()}"' in html
     assert f'name="to" value="{last.isoformat()}"' in html
     assert f"{API}?from={first.isoformat()}&amp;to={last.isoformat()}" in html
 
 
 def test_the_page_refuses_a_bad_period_with_a_message(client, db):
-    response = client.get(
-        reverse("councils:statistics"), {"from": "2019-12-31", "to": "2019-07-01"}, headers=EN
-    )
+    response = client.get(reverse("portal:councils"), {"from": "2019-12-31", "to": "2019-07-01"}, headers=EN)
     assert response.status_code == 400
     html = response.content.decode()
     assert "The period must start before it ends." in html

@@ -1,0 +1,169 @@
+"""The geometry of the portal's charts, for templates to draw as inline SVG (no script, no network):
+the funnel plot of units' on-time shares and a tile map of the regions.
+
+Coordinates are strings formatted here, so that the page's language cannot put a decimal comma into
+the SVG.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from adal.portal.figures import Figure, Funnel
+from adal.ratings.charts import nice_step, path
+
+WIDTH, HEIGHT = 640, 320
+LEFT, RIGHT, TOP, BOTTOM = 52, 16, 16, 40
+
+
+@dataclass(frozen=True)
+class Tick:
+    at: str
+    value: float
+
+
+@dataclass(frozen=True)
+class Dot:
+    x: str
+    y: str
+    label: str
+    n: int
+    share: float
+    side: int
+
+
+@dataclass(frozen=True)
+class FunnelChart:
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    target_y: str
+    limits_95: list[str]  # SVG path data: lower and upper
+    limits_998: list[str]
+    dots: list[Dot]
+    x_ticks: list[Tick]
+    y_ticks: list[Tick]
+
+
+def funnel_chart(funnel: Funnel) -> FunnelChart | None:
+    """Units' shares (y) against their number of cases (x), with the limits around the national share."""
+    if not funnel.points:
+        return None
+    n_max = max(max(p.n for p in funnel.points), 10)
+    x_max = n_max * 1.05
+    shown_curves = [c for curve in funnel.curves.values() for c in curve if c.n >= 5]
+    y_min = min([p.share for p in funnel.points] + [c.low for c in shown_curves])
+    step = nice_step(max(1 - y_min, 0.05))
+    y_min = max(0.0, (y_min // step) * step)
+    right, bottom = WIDTH - RIGHT, HEIGHT - BOTTOM
+
+    def x(n: float) -> float:
+        return LEFT + n * (right - LEFT) / x_max
+
+    def y(v: float) -> float:
+        return bottom - (v - y_min) * (bottom - TOP) / ((1 - y_min) or 1)
+
+    def curve_paths(level: float) -> list[str]:
+        curve = [c for c in funnel.curves[level] if c.n >= 5]
+        low = path([(x(c.n), y(max(c.low, y_min))) for c in curve])
+        high = path([(x(c.n), y(c.high)) for c in curve])
+        return [low, high]
+
+    dots = [Dot(f"{x(p.n):.1f}", f"{y(p.share):.1f}", p.label, p.n, p.share, p.side) for p in funnel.points]
+    x_step = nice_step(x_max)
+    x_ticks = [Tick(f"{x(v):.1f}", v) for v in _range(0, x_max, x_step)]
+    y_ticks = [Tick(f"{y(v):.1f}", v) for v in _range(y_min, 1.0 + 1e-9, step)]
+    return FunnelChart(
+        WIDTH,
+        HEIGHT,
+        LEFT,
+        right,
+        TOP,
+        bottom,
+        f"{y(funnel.target):.1f}",
+        curve_paths(0.95),
+        curve_paths(0.998),
+        dots,
+        x_ticks,
+        y_ticks,
+    )
+
+
+def _range(start: float, stop: float, step: float) -> list[float]:
+    count = int((stop - start) / step + 1e-9)
+    return [round(start + i * step, 6) for i in range(count + 1)]
+
+
+# ---------------------------------------------------------------- the tile map
+
+# Each region's place on a 7 × 5 grid, roughly where it lies: west to east, north to south. The former
+# South Kazakhstan region (to June 2018) takes the place of Turkistan region, which it became.
+TILES = {
+    "270000000": (0, 0),
+    "390000000": (2, 0),
+    "590000000": (3, 0),
+    "550000000": (5, 0),
+    "630000000": (6, 0),
+    "230000000": (0, 1),
+    "150000000": (1, 1),
+    "110000000": (3, 1),
+    "710000000": (4, 1),
+    "100000000": (6, 1),
+    "470000000": (0, 2),
+    "430000000": (2, 2),
+    "620000000": (3, 2),
+    "350000000": (4, 2),
+    "330000000": (6, 2),
+    "610000000": (2, 3),
+    "510000000": (2, 3),
+    "310000000": (4, 3),
+    "190000000": (5, 3),
+    "790000000": (2, 4),
+    "750000000": (5, 4),
+}
+TILE, GAP = 84, 4
+SHADES = ("#e7f3ef", "#b9ddd1", "#7fc1ab", "#3f9b7f", "#0b5d4b")  # light to dark, by received count
+
+
+@dataclass(frozen=True)
+class Tile:
+    kato: str
+    name: str
+    x: str
+    y: str
+    received: int | None  # None: suppressed or no cases
+    fill: str
+    dark: bool
+
+
+@dataclass(frozen=True)
+class TileMap:
+    width: int
+    height: int
+    tile: int
+    tiles: list[Tile]
+
+
+def tile_map(regions: Sequence[tuple[str, str]], figures: Sequence[Figure]) -> TileMap:
+    """`regions` are (KATO, name) of the period's map; the tiles are shaded by the cases received."""
+    received = {f.key: f.received for f in figures}
+    counts = sorted(v for v in received.values() if v)
+    tiles = []
+    for kato, name in regions:
+        if kato not in TILES:
+            continue
+        col, row = TILES[kato]
+        count = received.get(kato)
+        shade = _shade(count, counts)
+        x, y = str(col * (TILE + GAP)), str(row * (TILE + GAP))
+        tiles.append(Tile(kato, name, x, y, count, SHADES[shade], dark=shade > 2))
+    return TileMap(7 * (TILE + GAP), 5 * (TILE + GAP), TILE, tiles)
+
+
+def _shade(count: int | None, counts: list[int]) -> int:
+    if not count or not counts:
+        return 0
+    below = sum(c < count for c in counts)
+    return 1 + min(3, 4 * below // len(counts))

@@ -1,0 +1,36 @@
+"""The period a portal page shows: read from ?from=…&to=…, defaulting to one that has data, and the
+map of regions as it stood then."""
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.db.models import Q, QuerySet
+
+from adal.core.models import Territory
+from adal.councils.forms import PeriodForm
+from adal.portal.figures import default_period
+
+
+def period_query(first: dt.date, last: dt.date, **more) -> str:
+    return urlencode({"from": first.isoformat(), "to": last.isoformat(), **more})
+
+
+def period_from(request, default=default_period) -> tuple[PeriodForm, tuple[dt.date, dt.date] | None]:
+    """The bound form and the period; None when the visitor's period is invalid (the form says why).
+    With no period asked for, `default()`: by default the last full half-year that has hotline cases."""
+    if "from" not in request.GET and "to" not in request.GET:
+        first, last = default()
+        return PeriodForm(initial={"from": first, "to": last}), (first, last)
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        return form, None
+    return form, (form.cleaned_data["from"], form.cleaned_data["to"])
+
+
+def regions_of_period(on: dt.date) -> QuerySet[Territory]:
+    """The regions and cities of republican significance that existed on `on` (17 in 2019, 20 today).
+    Their names are today's: dated former names (Nur-Sultan in 2019–2022) come with another change."""
+    began = Q(valid_from__isnull=True) | Q(valid_from__lte=on)
+    not_ended = Q(valid_to__isnull=True) | Q(valid_to__gt=on)
+    kinds = [Territory.Kind.REGION, Territory.Kind.CITY]
+    return Territory.objects.filter(began & not_ended, kind__in=kinds).order_by("kato")
