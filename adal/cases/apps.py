@@ -39,6 +39,8 @@ def _handle_the_hotlines_reports():
             inbox=selectors.reporter_inbox,
             appeal=services.case_appeal,
             rate=services.case_rate,
+            transcript_checked=services.reporter_transcript_checked,
+            answer_due=services.answer_due_for,
         )
     )
 

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -171,6 +172,8 @@ class Case(models.Model):
     concerns_corruption = models.BooleanField(_("concerns corruption"), null=True)
     involves_official = models.BooleanField(_("a party member or official is involved"), null=True)
     policy = models.ForeignKey(ResponsePolicy, models.PROTECT, verbose_name=_("policy"))
+    # The report's receipt (Report.received_at: for a letter, its postmark or reception stamp), where the
+    # clocks start and statistics count from; the moment it was entered into Adal is Report.registered_at.
     registered_at = models.DateTimeField(_("registered"))
     triage_due_at = models.DateTimeField(_("triage due"))
     answer_due_at = models.DateTimeField(_("answer due"))
@@ -218,6 +221,14 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    @property
+    def overdue_level_now(self) -> int:
+        """The overdue level, counting a deadline passed before the sweep has recorded it (the sweep runs every
+        few minutes; a letter registered after its triage deadline is overdue from the start)."""
+        if not self.is_open:
+            return 0
+        return self.overdue_level or int(self.due_at < timezone.now())
+
 
 # How each kind of event reads in a case's timeline.
 EVENT_LABELS = {
@@ -242,6 +253,8 @@ EVENT_LABELS = {
     "linked": _("Linked to a related case"),
     "clarification_requested": _("Clarification asked of the reporter"),
     "reporter_message": _("Message from the reporter"),
+    "transcript_corrected": _("Transcript corrected by the reporter"),
+    "transcript_confirmed": _("Transcript confirmed by the reporter"),
     "reminder": _("Reminder sent"),
     "overdue": _("Overdue: escalated to the unit head"),
     "very_overdue": _("Very overdue: escalated to the next level"),

@@ -22,6 +22,7 @@ SUBJECTS = {
     "very_overdue": lambda n: _("Case %(n)s is very overdue and escalated to you") % {"n": n},
     "reporter_message": lambda n: _("The reporter of case %(n)s has written") % {"n": n},
     "appealed": lambda n: _("Case %(n)s is reopened on appeal") % {"n": n},
+    "transcript_corrected": lambda n: _("The reporter of case %(n)s has corrected the transcript") % {"n": n},
 }
 
 # For several cases at once, to one person.
@@ -54,7 +55,7 @@ def recipients(case, kind: str, *, heads: dict | None = None) -> list[User]:
     """Who hears of this case's news; ``heads`` caches each unit's heads across a batch of cases."""
     if kind == "assigned":
         return [case.assignee] if case.assignee else []
-    if kind in ("reminder", "reporter_message") and case.assignee:
+    if kind in ("reminder", "reporter_message", "transcript_corrected") and case.assignee:
         return [case.assignee]
     if kind == "very_overdue":
         return heads_of(case.unit.parent if case.unit else None, heads) or heads_of(case.unit, heads)

@@ -20,6 +20,10 @@ class ReportHandler:
     inbox: Callable  # (report): what the reporter's inbox and the status API show, with a .case
     appeal: Callable  # (*, case, reason): raises adal.core.permissions.Refused when it may not be
     rate: Callable  # (*, case, rating): likewise
+    # (*, report, kind): the reporter corrected ("transcript_corrected") or confirmed ("transcript_confirmed")
+    # the transcript of their call or visit, inside that change's transaction
+    transcript_checked: Callable
+    answer_due: Callable  # (*, channel, received_at): when the answer to a report so received is due
 
 
 _handler: ReportHandler | None = None

@@ -12,5 +12,7 @@ urlpatterns = [
     path("inbox/logout/", views.inbox_logout, name="inbox_logout"),
     path("inbox/report/appeal/", views.inbox_appeal, name="inbox_appeal"),
     path("inbox/report/rate/", views.inbox_rate, name="inbox_rate"),
+    path("inbox/report/transcript/correct/", views.inbox_transcript_correct, name="inbox_transcript_correct"),
+    path("inbox/report/transcript/confirm/", views.inbox_transcript_confirm, name="inbox_transcript_confirm"),
     path("staff/reports/new/", views.staff_report_new, name="staff_report_new"),
 ]

@@ -5,18 +5,34 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from adal.core.permissions import Refused, requires
+from adal.core.permissions import REPORTER, Refused, requires
 from adal.core.sealed import revoke, set_sealed_cookie, unseal
-from adal.hotline.forms import AppealForm, MessageForm, RatingForm, ReceiptForm, ReportForm, StaffReportForm
+from adal.hotline.forms import (
+    AppealForm,
+    MessageForm,
+    RatingForm,
+    ReceiptForm,
+    ReportForm,
+    StaffReportForm,
+    TranscriptCorrectionForm,
+)
 from adal.hotline.handler import handler
 from adal.hotline.models import Report
 from adal.hotline.receipts import receipt_format, receipt_normalise
-from adal.hotline.services import report_find_by_receipt, report_submit, reporter_message_add
+from adal.hotline.selectors import transcript_of
+from adal.hotline.services import (
+    report_find_by_receipt,
+    report_submit,
+    reporter_message_add,
+    transcript_confirm,
+    transcript_correct,
+)
 from adal.hotline.throttle import throttle_check, throttle_failure
 
 REGISTRATION_NUMBER = re.compile(r"AC-\d{4}-\d{6,9}")
@@ -116,11 +132,13 @@ def _inbox_session(request) -> tuple[Report | None, str]:
     return (report, session["r"]) if report else (None, "")
 
 
-def _render_inbox(request, report, *, form=None, appeal_form=None, status=200):
+def _render_inbox(request, report, *, form=None, appeal_form=None, correction_form=None, status=200):
     context = {
         "view": handler().inbox(report),
         "form": form or MessageForm(),
         "appeal_form": appeal_form or AppealForm(),
+        "transcript": transcript_of(report),
+        "correction_form": correction_form or TranscriptCorrectionForm(),
     }
     return render(request, "hotline/inbox.html", context, status=status)
 
@@ -173,6 +191,42 @@ def inbox_rate(request):
         with contextlib.suppress(Refused):  # the page shows the case as it is
             handler().rate(case=report.case, rating=form.cleaned_data["rating"])
     return redirect("hotline:inbox")
+
+
+@require_POST
+def inbox_transcript_correct(request):
+    report, receipt = _inbox_session(request)
+    if not report:
+        return redirect("hotline:inbox_login")
+    form = TranscriptCorrectionForm(request.POST)
+    if form.is_valid():
+        try:
+            transcript_correct(report=report, text=form.cleaned_data["text"], receipt=receipt, by=REPORTER)
+        except ValidationError as e:
+            form.add_error(None, e.message_dict.get("text", e.messages))
+        except Refused as e:
+            form.add_error(None, str(e))
+        else:
+            return _transcript_anchor()
+    return _render_inbox(request, report, correction_form=form, status=400)
+
+
+@require_POST
+def inbox_transcript_confirm(request):
+    report, _receipt = _inbox_session(request)
+    if not report:
+        return redirect("hotline:inbox_login")
+    try:
+        transcript_confirm(report=report, by=REPORTER)
+    except Refused as e:
+        form = TranscriptCorrectionForm()
+        form.add_error(None, str(e))
+        return _render_inbox(request, report, correction_form=form, status=400)
+    return _transcript_anchor()
+
+
+def _transcript_anchor():
+    return redirect(f"{reverse('hotline:inbox')}#transcript")
 
 
 @require_POST
