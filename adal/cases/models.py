@@ -223,8 +223,8 @@ class Case(models.Model):
 
     @property
     def overdue_level_now(self) -> int:
-        """The overdue level, counting a deadline passed before the sweep has recorded it (the sweep runs every
-        few minutes; a letter registered after its triage deadline is overdue from the start)."""
+        """The overdue level, counting a deadline passed before the sweep has recorded it (the sweep runs
+        every few minutes; a letter registered after its triage deadline is overdue from the start)."""
         if not self.is_open:
             return 0
         return self.overdue_level or int(self.due_at < timezone.now())

@@ -13,8 +13,8 @@ from adal.cases.sweep import deadlines_sweep
 from adal.core.models import Role, Territory, Unit, User
 from adal.core.permissions import SYSTEM
 from adal.core.selectors import regions_current
-from adal.core.workdays import ALMATY
 from adal.core.services import staff_create, staff_totp_reset, unit_create
+from adal.core.workdays import ALMATY
 from adal.demo.councils import build_councils
 from adal.demo.discipline import build_discipline
 from adal.demo.history import Schedule, choose_target, daily_sweeps, plan_case, reporter_writes

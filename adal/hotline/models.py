@@ -4,6 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 from adal.core.fields import EncryptedJSONField, EncryptedTextField
 from adal.core.models import Territory, User
+from adal.core.workdays import ALMATY
 
 
 class Category(models.TextChoices):
@@ -83,6 +84,11 @@ class Report(models.Model):
 
     def __str__(self):
         return self.registration_number
+
+    @property
+    def registered_late(self) -> bool:
+        """Registered on a later day than it was received (a letter, or a call written down later)."""
+        return self.registered_at.astimezone(ALMATY).date() > self.received_at.astimezone(ALMATY).date()
 
 
 class Message(models.Model):

@@ -132,13 +132,16 @@ def _inbox_session(request) -> tuple[Report | None, str]:
     return (report, session["r"]) if report else (None, "")
 
 
-def _render_inbox(request, report, *, form=None, appeal_form=None, correction_form=None, status=200):
+def _render_inbox(
+    request, report, *, form=None, appeal_form=None, correction_form=None, transcript_error="", status=200
+):
     context = {
         "view": handler().inbox(report),
         "form": form or MessageForm(),
         "appeal_form": appeal_form or AppealForm(),
         "transcript": transcript_of(report),
         "correction_form": correction_form or TranscriptCorrectionForm(),
+        "transcript_error": transcript_error,
     }
     return render(request, "hotline/inbox.html", context, status=status)
 
@@ -199,16 +202,17 @@ def inbox_transcript_correct(request):
     if not report:
         return redirect("hotline:inbox_login")
     form = TranscriptCorrectionForm(request.POST)
+    error = ""
     if form.is_valid():
         try:
             transcript_correct(report=report, text=form.cleaned_data["text"], receipt=receipt, by=REPORTER)
         except ValidationError as e:
-            form.add_error(None, e.message_dict.get("text", e.messages))
+            form.add_error("text", e.messages)
         except Refused as e:
-            form.add_error(None, str(e))
+            error = str(e)
         else:
             return _transcript_anchor()
-    return _render_inbox(request, report, correction_form=form, status=400)
+    return _render_inbox(request, report, correction_form=form, transcript_error=error, status=400)
 
 
 @require_POST
@@ -219,9 +223,7 @@ def inbox_transcript_confirm(request):
     try:
         transcript_confirm(report=report, by=REPORTER)
     except Refused as e:
-        form = TranscriptCorrectionForm()
-        form.add_error(None, str(e))
-        return _render_inbox(request, report, correction_form=form, status=400)
+        return _render_inbox(request, report, transcript_error=str(e), status=400)
     return _transcript_anchor()
 
 
