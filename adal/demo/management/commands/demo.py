@@ -3,6 +3,7 @@ from django.db import transaction
 
 from adal.cases.tasks import schedule_sweep
 from adal.core.models import Unit, User
+from adal.demo.oral import build_oral_reports
 from adal.demo.scenario import (
     build_accounts,
     build_domains,
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             by_role = {u.role: u for u in User.objects.filter(username__in=[a.username for a in accounts])}
             staff = build_unit_staff(units, by_role)
         receipts = build_history(staff=staff, count=reports)
+        receipts = build_oral_reports(staff=staff) + receipts  # printed first: their inboxes have transcripts
         build_domains(units)
         schedule_sweep()
         self._print(accounts, receipts, units)
