@@ -44,6 +44,8 @@ def _handle_the_hotlines_reports():
             appeal=services.case_appeal,
             rate=services.case_rate,
             identity_changed=disclosure.reporter_identity_changed,
+            transcript_checked=services.reporter_transcript_checked,
+            answer_due=services.answer_due_for,
         )
     )
 

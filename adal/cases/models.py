@@ -233,6 +233,8 @@ class Case(models.Model):
     concerns_corruption = models.BooleanField(_("concerns corruption"), null=True)
     involves_official = models.BooleanField(_("a party member or official is involved"), null=True)
     policy = models.ForeignKey(ResponsePolicy, models.PROTECT, verbose_name=_("policy"))
+    # The report's receipt (Report.received_at: for a letter, its postmark or reception stamp), where the
+    # clocks start and statistics count from; the moment it was entered into Adal is Report.registered_at.
     registered_at = models.DateTimeField(_("registered"))
     triage_due_at = models.DateTimeField(_("triage due"))
     answer_due_at = models.DateTimeField(_("answer due"))
@@ -307,6 +309,14 @@ class Case(models.Model):
     def is_protection(self) -> bool:
         return self.protects_id is not None
 
+    @property
+    def overdue_level_now(self) -> int:
+        """The overdue level, counting a deadline passed before the sweep has recorded it (the sweep runs
+        every few minutes; a letter registered after its triage deadline is overdue from the start)."""
+        if not self.is_open:
+            return 0
+        return self.overdue_level or int(self.due_at < timezone.now())
+
 
 # How each kind of event reads in a case's timeline.
 EVENT_LABELS = {
@@ -331,6 +341,8 @@ EVENT_LABELS = {
     "linked": _("Linked to a related case"),
     "clarification_requested": _("Clarification asked of the reporter"),
     "reporter_message": _("Message from the reporter"),
+    "transcript_corrected": _("Transcript corrected by the reporter"),
+    "transcript_confirmed": _("Transcript confirmed by the reporter"),
     "reminder": _("Reminder sent"),
     "overdue": _("Overdue: escalated to the unit head"),
     "very_overdue": _("Very overdue: escalated to the next level"),

@@ -28,6 +28,7 @@ SUBJECTS = {
     "protection_opened": lambda n: (
         _("Retaliation against a reporter: protection case %(n)s has arrived in your unit") % {"n": n}
     ),
+    "transcript_corrected": lambda n: _("The reporter of case %(n)s has corrected the transcript") % {"n": n},
 }
 
 # For several cases at once, to one person.
@@ -60,7 +61,7 @@ def recipients(case, kind: str, *, heads: dict | None = None) -> list[User]:
     """Who hears of this case's news; ``heads`` caches each unit's heads across a batch of cases."""
     if kind == "assigned":
         return [case.assignee] if case.assignee else []
-    if kind in ("reminder", "reporter_message") and case.assignee:
+    if kind in ("reminder", "reporter_message", "transcript_corrected") and case.assignee:
         return [case.assignee]
     if kind == "high_risk":  # a case left at reception (redirected, merged, left) is the centre's
         return heads_of(case.unit or central_unit(), heads)

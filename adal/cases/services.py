@@ -318,8 +318,17 @@ def policy_for_channel(channel: str) -> ResponsePolicy:
     return link.policy if link else ResponsePolicy.objects.get(code="kz")
 
 
+def answer_due_for(*, channel: str, received_at: dt.datetime) -> dt.datetime:
+    """When the answer to a report of this channel received at that moment is due."""
+    return Clock.of(policy_for_channel(channel), calendar()).answer_due(received_at)
+
+
 def case_open(*, report: Report) -> Case:
-    """A report becomes a case. Runs inside the report's own transaction."""
+    """A report becomes a case. Runs inside the report's own transaction.
+
+    The clocks run from the report's receipt, not its registration: a letter registered three days after
+    it arrived has three days less, and one registered past its triage deadline is overdue at once (the
+    next sweep escalates it; no reminder is sent for a deadline already missed)."""
     return _case_create(report, policy_for_channel(report.channel))
 
 
@@ -337,18 +346,18 @@ def _case_create(report: Report, policy: ResponsePolicy, **fields) -> Case:
         triage_due_at=triage_due,
         answer_due_at=clock.answer_due(report.received_at),
         due_at=triage_due,
-        remind_at=clock.remind_at(triage_due),
+        remind_at=clock.remind_at(triage_due) if triage_due > report.registered_at else None,
         escalate_at=clock.escalate_at(triage_due),
         **fields,
     )
     CaseEvent.objects.create(
         case=case,
-        at=report.received_at,
+        at=report.registered_at,
         actor=report.registered_by,
         actor_label=report.registered_by.get_username() if report.registered_by else REPORTER,
         kind="registered",
         to_state=State.REGISTERED,
-        data={"channel": report.channel},
+        data={"channel": report.channel, "received_at": report.received_at.isoformat()},
     )
     return case
 
@@ -859,6 +868,16 @@ def case_rate(*, case: Case, rating: int) -> Case:
         _event(case, permissions.REPORTER, "rated", data={"rating": rating})
     case.refresh_from_db()
     return case
+
+
+def reporter_transcript_checked(*, report: Report, kind: str) -> None:
+    """The reporter corrected or confirmed the transcript of their call or visit: a step on the timeline,
+    without its words (they are beside the transcript); a correction is news for the officer."""
+    case = Case.objects.filter(report=report).first()
+    if case is not None:
+        _event(case, permissions.REPORTER, kind)
+        if kind == "transcript_corrected":
+            notify_case_staff(case, kind=kind)
 
 
 def reporter_message_received(*, report: Report) -> None:

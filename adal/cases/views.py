@@ -21,6 +21,7 @@ from adal.core.audit import audit_record
 from adal.core.files import read_decrypted
 from adal.core.permissions import may, requires
 from adal.hotline.models import Attachment
+from adal.hotline.selectors import transcript_of
 
 
 @requires("case.read_content")
@@ -184,6 +185,7 @@ def _render_case(request, case, *, failed=None, status=200):
         "events": case.events.select_related("actor"),
         "conversation": case.report.messages.all(),
         "attachments": case.report.attachments.all(),
+        "transcript": transcript_of(case.report),
         "requests": requests,
         "measures": case.measures.all(),
         "links": case.links.select_related("other__report"),

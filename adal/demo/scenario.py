@@ -14,6 +14,7 @@ from adal.core.models import Role, Territory, Unit, User
 from adal.core.permissions import SYSTEM
 from adal.core.selectors import regions_current
 from adal.core.services import staff_create, staff_totp_reset, unit_create
+from adal.core.workdays import ALMATY
 from adal.demo.councils import build_councils
 from adal.demo.discipline import build_discipline
 from adal.demo.disclosures import plan_disclosures
@@ -22,7 +23,7 @@ from adal.demo.ratings import build_ratings
 from adal.demo.roadmap import build_roadmap
 from adal.demo.survey import build_survey
 from adal.demo.volume import build_case_volume
-from adal.hotline.models import Channel, IdentityMode
+from adal.hotline.models import Channel, IdentityMode, Transcript
 from adal.hotline.services import ReportDraft, Submitted, report_submit
 
 # District units in the demo: the capital, Almaty and the seed's regions.
@@ -285,6 +286,8 @@ def _draft(rng, i, regions) -> tuple[ReportDraft, str]:
         iin=iin if named else "",
         phone=f"+7 701 555 01 0{i % 10}" if named else "",
         email=f"reporter{i}@example.kz" if named and i % 3 == 0 else "",
+        # A call or a visit is written down by the operator: its story is the minutes.
+        transcript_kind=Transcript.Kind.MINUTES if channel in (Channel.PHONE, Channel.IN_PERSON) else "",
     ), channel
 
 
@@ -315,13 +318,15 @@ def build_history(*, staff: dict, count: int = 60, seed: int = 2026, days: int =
     first_by_category: dict[str, int] = {}
     for i, received_at in enumerate(arrivals):
         draft, channel = _draft(rng, i, regions)
+        if channel == Channel.LETTER:  # registered the day it arrived (adal/demo/oral.py has a late one)
+            draft.received_on = received_at.astimezone(ALMATY).date()
         staff_channel = channel in (Channel.PHONE, Channel.LETTER, Channel.IN_PERSON)
 
         def submit(i=i, draft=draft, channel=channel, received_at=received_at, staff_channel=staff_channel):
             result = report_submit(
                 draft=draft,
                 channel=channel,
-                received_at=received_at,
+                received_at=None if draft.received_on else received_at,
                 registered_by=staff["operator"] if staff_channel else None,
             )
             submitted[i] = result

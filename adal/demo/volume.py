@@ -98,6 +98,7 @@ def _report(rng: random.Random, at: dt.datetime, region: Territory, number: str)
         registration_number=number,
         receipt_hash=secrets.token_hex(32),  # nobody holds the receipt of a bulk-loaded demo case
         received_at=at,
+        registered_at=at,
         channel=rng.choice(CHANNELS),
         category=rng.choice(CATEGORIES),
         region=region,

@@ -1,11 +1,26 @@
 from django import forms
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from adal.core.selectors import districts_current, regions_current
+from adal.core.workdays import ALMATY
 from adal.hotline.files import read_upload
-from adal.hotline.models import PUBLIC_CATEGORIES, Channel, IdentityMode, RetaliationKind
-from adal.hotline.services import STAFF_CHANNELS, ReportDraft, RetaliationDraft, UploadedFile
+from adal.hotline.models import (
+    PUBLIC_CATEGORIES,
+    Channel,
+    IdentityMode,
+    RetaliationKind,
+    Transcript,
+)
+from adal.hotline.services import (
+    MESSAGE_MAX,
+    ORAL_CHANNELS,
+    STAFF_CHANNELS,
+    ReportDraft,
+    RetaliationDraft,
+    UploadedFile,
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -174,8 +189,44 @@ class StaffReportForm(ReportForm):
         label=_("Reporter's language"),
         choices=[("ru", _("Russian")), ("kk", _("Kazakh")), ("en", _("English"))],
     )
+    received_on = forms.DateField(
+        label=_("Received on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "For a letter: the date of the postmark or the reception stamp (required); its deadlines run "
+            "from that day. For a call or a visit: only if it came before today."
+        ),
+    )
+    transcript_kind = forms.ChoiceField(
+        label=_("For a call or a visit: what you wrote down"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=Transcript.Kind.choices,
+        help_text=_(
+            "Write the transcript or the minutes in “What happened?” below, once. The reporter reads it in "
+            "the inbox with the receipt, and may correct and confirm it."
+        ),
+    )
 
-    field_order = ["channel", "language"]
+    field_order = ["channel", "language", "received_on", "transcript_kind"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.now().astimezone(ALMATY).date()
+        self.fields["received_on"].widget.attrs["max"] = today.isoformat()
+        self.fields["description"].help_text = _(
+            "For a letter: what it says. For a call or a visit: the transcript (word for word) or accurate "
+            "minutes of what the reporter said."
+        )
+
+    def draft(self, language: str) -> ReportDraft:
+        draft = super().draft(language)
+        draft.received_on = self.cleaned_data.get("received_on")
+        # A kind left chosen before the channel changed means nothing for a letter.
+        if self.cleaned_data["channel"] in ORAL_CHANNELS:
+            draft.transcript_kind = self.cleaned_data.get("transcript_kind") or ""
+        return draft
 
 
 class ReceiptForm(forms.Form):
@@ -196,6 +247,18 @@ class MessageForm(ServiceFormMixin, forms.Form):
         label=_("Add files"),
         required=False,
         help_text=format_lazy("{} {}", _("Up to 5 files of 10 MB each."), METADATA_NOTE),
+    )
+
+
+class TranscriptCorrectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("What should be corrected?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=MESSAGE_MAX,
+        help_text=_(
+            "Say what is wrong or missing and how it should read. Your correction is kept beside the "
+            "transcript, which itself stays as it was written."
+        ),
     )
 
 

@@ -28,6 +28,10 @@ class ReportHandler:
     # (*, report, change): the reporter made their identity open ("opened") or withdrew it ("withdrawn"),
     # inside that change's transaction
     identity_changed: Callable
+    # (*, report, kind): the reporter corrected ("transcript_corrected") or confirmed ("transcript_confirmed")
+    # the transcript of their call or visit, inside that change's transaction
+    transcript_checked: Callable
+    answer_due: Callable  # (*, channel, received_at): when the answer to a report so received is due
 
 
 _handler: ReportHandler | None = None

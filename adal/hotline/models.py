@@ -4,6 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 from adal.core.fields import EncryptedBytesField, EncryptedJSONField, EncryptedTextField
 from adal.core.models import Territory, User
+from adal.core.workdays import ALMATY
 
 
 class Category(models.TextChoices):
@@ -74,7 +75,12 @@ class Report(models.Model):
     registration_number = models.CharField(_("registration number"), max_length=20, unique=True)
     # Null for a retaliation report: it is followed in the inbox of the report it protects, by that receipt.
     receipt_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)
+    # When the report reached us: the web or API submission, the call, the visit, or a letter's postmark or
+    # reception stamp (a day, taken at noon in Almaty). The clocks start here and statistics count from
+    # here (the case's registered_at is a copy), so registering a letter late gives the unit no extra day.
     received_at = models.DateTimeField(_("received"), db_index=True)
+    # When it was entered into Adal: later than received_at only when an operator registered it late.
+    registered_at = models.DateTimeField(_("registered"))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     category = models.CharField(_("category"), max_length=30, choices=Category.choices, db_index=True)
     region = models.ForeignKey(Territory, models.PROTECT, related_name="+", verbose_name=_("region"))
@@ -83,7 +89,8 @@ class Report(models.Model):
     )
     identity_mode = models.CharField(_("identity"), max_length=12, choices=IdentityMode.choices)
     language = models.CharField(_("language"), max_length=5)
-    # {"description", "occurred", "place", "persons": [...], "organisations": [...], "bribe_amount"}
+    # {"description", "occurred", "place", "persons": [...], "organisations": [...], "bribe_amount"}; the
+    # description is empty for a phone call or a visit, whose account is its Transcript.
     content = EncryptedJSONField()
     # Who the reporter is lives apart, in its own envelope: ReporterIdentity.
     registered_by = models.ForeignKey(
@@ -100,6 +107,11 @@ class Report(models.Model):
 
     def __str__(self):
         return self.registration_number
+
+    @property
+    def registered_late(self) -> bool:
+        """Registered on a later day than it was received (a letter, or a call written down later)."""
+        return self.registered_at.astimezone(ALMATY).date() > self.received_at.astimezone(ALMATY).date()
 
 
 class ReporterIdentity(models.Model):
@@ -154,3 +166,46 @@ class Attachment(models.Model):
 
     def __str__(self):
         return f"{self.report} file {self.pk}"
+
+
+class Transcript(models.Model):
+    """What an operator wrote down of a phone call or a visit (EU Directive 2019/1937, art. 18): for such a
+    report it is the reporter's account. The reporter checks it in the inbox, corrects it (each correction
+    kept beside it, dated) and confirms it; the text as written is never changed."""
+
+    class Kind(models.TextChoices):
+        TRANSCRIPT = "transcript", _("Transcript (word for word)")
+        MINUTES = "minutes", _("Accurate minutes")
+
+    class State(models.TextChoices):
+        AWAITING = "awaiting", _("Awaiting the reporter's check")
+        CORRECTED = "corrected", _("Corrected by the reporter")
+        CONFIRMED = "confirmed", _("Confirmed by the reporter")
+
+    report = models.OneToOneField(Report, models.CASCADE, related_name="transcript")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    text = EncryptedTextField()
+    written_by = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("written by"))
+    written_at = models.DateTimeField(_("written"))
+    confirmed_at = models.DateTimeField(_("confirmed by the reporter"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("transcript")
+        verbose_name_plural = _("transcripts")
+
+    def __str__(self):
+        return f"{self.report} {self.kind}"
+
+
+class TranscriptCorrection(models.Model):
+    """The reporter's correction of a transcript, in their words, kept beside the original."""
+
+    transcript = models.ForeignKey(Transcript, models.CASCADE, related_name="corrections")
+    text = EncryptedTextField()
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+
+    def __str__(self):
+        return f"{self.transcript} correction {self.submitted_at:%Y-%m-%d}"

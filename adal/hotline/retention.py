@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 from adal.core.audit import audit_record
 from adal.core.permissions import NotAllowed, SystemActor
 from adal.core.retention import Blank, Delete, PurgeSteps
-from adal.hotline.models import Attachment, Message, Report, ReporterIdentity
+from adal.hotline.models import (
+    Attachment,
+    Message,
+    Report,
+    ReporterIdentity,
+    Transcript,
+    TranscriptCorrection,
+)
 
 # What stays of a report: its registration number, receipt hash, dates, channel, category, region,
 # district, identity mode and language (the statistics), and each message's direction and dates (the
@@ -23,6 +30,10 @@ REPORT_CONTENT.add("messages", Blank(Message, "report", body=""))
 REPORT_CONTENT.add("report", Blank(Report, "pk", content={}))
 # The identity's envelope: deleting its row destroys the data key, and with it the identity.
 REPORT_CONTENT.add("identity", Delete(ReporterIdentity, "report"))
+# A call's or visit's transcript is the reporter's account itself; the corrections too. Their dates and
+# kinds stay (when it was written, checked and confirmed), the words go.
+REPORT_CONTENT.add("transcript_corrections", Blank(TranscriptCorrection, "transcript__report", text=""))
+REPORT_CONTENT.add("transcripts", Blank(Transcript, "report", text=""))
 
 
 def report_content_purge(*, report: Report, by: SystemActor) -> dict[str, int]:

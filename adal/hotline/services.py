@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -18,7 +19,7 @@ from adal.core.audit import audit_record
 from adal.core.files import remove_stored, store_encrypted
 from adal.core.iin import parse_iin
 from adal.core.models import Territory, User
-from adal.core.permissions import REPORTER, Refused
+from adal.core.permissions import REPORTER, NotAllowed, Refused, ReporterActor
 from adal.core.workdays import ALMATY
 from adal.hotline.files import CheckedFile, check_file
 from adal.hotline.handler import handler
@@ -34,6 +35,8 @@ from adal.hotline.models import (
     Report,
     ReporterIdentity,
     RetaliationKind,
+    Transcript,
+    TranscriptCorrection,
 )
 from adal.hotline.receipts import contains_receipt, receipt_generate, receipt_hash
 
@@ -42,6 +45,11 @@ MESSAGE_MAX = 20_000
 REPORT_MAX_FILES = 20
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()\-]{8,18}[0-9]$")
 STAFF_CHANNELS = {Channel.PHONE, Channel.LETTER, Channel.IN_PERSON}
+# Told, not written by the reporter: the operator writes them down as a transcript (art. 18).
+ORAL_CHANNELS = {Channel.PHONE, Channel.IN_PERSON}
+TRANSCRIPT_MAX_CORRECTIONS = 20
+# A day of receipt earlier than today is taken at noon in Almaty, so that its date reads the same in UTC.
+RECEIVED_ON_TIME = dt.time(12, 0)
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +66,7 @@ class ReportDraft:
 
     category: str
     region: str  # KATO code
+    # For a phone call or a visit: the transcript or minutes the operator wrote (kept as its Transcript).
     description: str
     identity_mode: str
     language: str = "ru"
@@ -71,6 +80,10 @@ class ReportDraft:
     iin: str = ""
     phone: str = ""
     email: str = ""
+    # Only from an operator: whether the description of a call or a visit is a transcript or minutes,
+    # and the day the report arrived (a letter's postmark or reception stamp; today when not given).
+    transcript_kind: str = ""
+    received_on: dt.date | None = None
 
 
 @dataclass
@@ -118,9 +131,15 @@ def report_submit(
     registered_by: User | None = None,
     received_at: dt.datetime | None = None,
 ) -> Submitted:
-    """Register a report whole, or raise ValidationError and leave nothing behind."""
-    region, district, checked = _validate(draft, files, channel, registered_by)
-    received_at = received_at or timezone.now()
+    """Register a report whole, or raise ValidationError and leave nothing behind.
+
+    ``received_at`` is the system's own moment of receipt (the demo, imports); an operator states the day
+    instead (``draft.received_on``). Either way the clocks start then, not at registration."""
+    if received_at is not None and draft.received_on is not None:
+        raise TypeError("give the day of receipt or the moment of receipt, not both")
+    now = timezone.now()
+    region, district, checked, received_on_at = _validate(draft, files, channel, registered_by, now)
+    received_at = received_on_at or received_at or now
     stored: list[str] = []
     tx = _Write()
     try:
@@ -131,16 +150,21 @@ def report_submit(
             try:
                 with tx.atomic():
                     report = _create_report(
-                        draft, region, district, channel, registered_by, received_at, hashed
+                        draft, region, district, channel, registered_by, received_at, now, hashed
                     )
                     handler().open_case(report=report)
-                    _attach(report, None, checked, stored, received_at)
+                    _attach(report, None, checked, stored, now)
                     audit_record(
                         action="report.registered",
                         actor=registered_by,
                         actor_label="reporter",
                         target=report,
-                        data={"channel": channel, "files": len(checked)},
+                        data={
+                            "channel": channel,
+                            "files": len(checked),
+                            "received_at": received_at.isoformat(),
+                            "transcript": draft.transcript_kind or None,
+                        },
                     )
                 return Submitted(report, receipt)
             except IntegrityError:
@@ -152,11 +176,13 @@ def report_submit(
         raise
 
 
-def _create_report(draft, region, district, channel, registered_by, received_at, hashed) -> Report:
+def _create_report(draft, region, district, channel, registered_by, received_at, now, hashed) -> Report:
+    oral = channel in ORAL_CHANNELS
     report = Report.objects.create(
-        registration_number=_next_registration_number(received_at.year),
+        registration_number=_next_registration_number(now.year),
         receipt_hash=hashed,
         received_at=received_at,
+        registered_at=now,
         channel=channel,
         category=draft.category,
         region=region,
@@ -164,7 +190,7 @@ def _create_report(draft, region, district, channel, registered_by, received_at,
         identity_mode=draft.identity_mode,
         language=draft.language,
         content={
-            "description": draft.description.strip(),
+            "description": "" if oral else draft.description.strip(),
             "occurred": draft.occurred.strip(),
             "place": draft.place.strip(),
             "persons": [p.strip() for p in draft.persons if p.strip()],
@@ -182,6 +208,14 @@ def _create_report(draft, region, district, channel, registered_by, received_at,
                 "phone": draft.phone.strip(),
                 "email": draft.email.strip(),
             },
+        )
+    if oral:  # the operator's record of what was said is the account: one copy, in its own row
+        Transcript.objects.create(
+            report=report,
+            kind=draft.transcript_kind,
+            text=draft.description.strip(),
+            written_by=registered_by,
+            written_at=now,
         )
     return report
 
@@ -218,7 +252,7 @@ def _attach(report, message, checked: list[CheckedFile], stored: list[str], at) 
     )
 
 
-def _validate(draft: ReportDraft, files, channel, registered_by):
+def _validate(draft: ReportDraft, files, channel, registered_by, now):
     errors = Errors()
     if draft.category not in dict(PUBLIC_CATEGORIES):  # retaliation is reported from the inbox
         errors.add("category", _("Choose a category from the list."))
@@ -240,9 +274,11 @@ def _validate(draft: ReportDraft, files, channel, registered_by):
         errors.add("language", _("Choose Russian, Kazakh or English."))
     _validate_identity(draft, errors)
     _validate_channel(channel, registered_by, errors)
+    _validate_transcript_kind(draft, channel, errors)
+    received_at = _received_at(draft, channel, now, errors)
     checked = _check_files(files, errors, "files")
     errors.raise_if_any()
-    return region, district, checked
+    return region, district, checked, received_at
 
 
 def _check_description(text: str, errors: Errors) -> None:
@@ -296,6 +332,53 @@ def _validate_channel(channel: str, registered_by: User | None, errors: Errors) 
         errors.add("channel", _("Unknown channel."))
     elif (channel in STAFF_CHANNELS) != (registered_by is not None):
         errors.add("channel", _("Reports by phone, letter or in person are registered by an operator."))
+
+
+def _validate_transcript_kind(draft: ReportDraft, channel: str, errors: Errors) -> None:
+    if channel in ORAL_CHANNELS and draft.transcript_kind not in Transcript.Kind.values:
+        errors.add(
+            "transcript_kind",
+            _("Say whether you wrote down a transcript or accurate minutes of what the reporter said."),
+        )
+    elif channel not in ORAL_CHANNELS and draft.transcript_kind:
+        errors.add("transcript_kind", _("Only a phone call or a visit is written down as a transcript."))
+
+
+def _received_at(draft: ReportDraft, channel: str, now: dt.datetime, errors: Errors) -> dt.datetime | None:
+    """The moment of receipt the operator stated, or None for now.
+
+    A letter needs its day: it arrived before anyone registered it, and its clocks run from then. The day
+    cannot be later than today, nor so early that the answer would already have been due: a date like that
+    is almost always a slip of the pen (a wrong year or month), and it would open a case that no unit could
+    ever have answered in time."""
+    day = draft.received_on
+    if day is None:
+        if channel == Channel.LETTER:
+            errors.add(
+                "received_on",
+                _("Give the date the letter was received: its postmark or the reception stamp."),
+            )
+        return None
+    if channel not in STAFF_CHANNELS:
+        errors.add("received_on", _("Only an operator records the date a report was received."))
+        return None
+    today = now.astimezone(ALMATY).date()
+    if day > today:
+        errors.add("received_on", _("The date of receipt cannot be in the future."))
+        return None
+    received_at = now if day == today else dt.datetime.combine(day, RECEIVED_ON_TIME, tzinfo=ALMATY)
+    due = handler().answer_due(channel=channel, received_at=received_at)
+    if due < now:
+        errors.add(
+            "received_on",
+            _(
+                "Check the date: the answer to a report received on %(day)s was due by %(due)s, "
+                "which has passed."
+            )
+            % {"day": date_format(day), "due": date_format(due.astimezone(ALMATY).date())},
+        )
+        return None
+    return received_at
 
 
 def _check_files(files, errors: Errors, name: str) -> list[CheckedFile]:
@@ -483,6 +566,7 @@ def _create_retaliation_report(report: Report, draft: RetaliationDraft, at: dt.d
         registration_number=_next_registration_number(at.year),
         receipt_hash=None,
         received_at=at,
+        registered_at=at,
         channel=Channel.WEB,
         category=Category.RETALIATION,
         region=report.region,
@@ -578,3 +662,90 @@ class _Write:
     def remove_unless_committed(self, stored: list[str]) -> None:
         if not self.committed:
             remove_stored(stored)
+
+
+# ---------------------------------------------------------------- the reporter checks a transcript
+
+
+def transcript_correct(*, report: Report, text: str, receipt: str, by) -> TranscriptCorrection:
+    """The reporter's correction of the transcript of their call or visit, kept beside the original,
+    which does not change. Refused once they have confirmed it."""
+    _require_reporter(by)
+    errors = Errors()
+    text = text.strip()
+    if not text:
+        errors.add("text", _("Write what should be corrected."))
+    elif len(text) > MESSAGE_MAX:
+        errors.add(
+            "text",
+            ngettext(
+                "The correction is too long (at most %(n)d character).",
+                "The correction is too long (at most %(n)d characters).",
+                MESSAGE_MAX,
+            )
+            % {"n": MESSAGE_MAX},
+        )
+    if contains_receipt(text, receipt):
+        errors.add(
+            "text",
+            _(
+                "Your message contains your secret receipt. Remove it: nobody, staff included, "
+                "should ever ask you for it."
+            ),
+        )
+    errors.raise_if_any()
+    with transaction.atomic():
+        transcript = _transcript_to_check(report)
+        if transcript.corrections.count() >= TRANSCRIPT_MAX_CORRECTIONS:
+            raise Refused(
+                _("You have sent as many corrections as a transcript can take. Write a message instead.")
+            )
+        correction = TranscriptCorrection.objects.create(
+            transcript=transcript, text=text, submitted_at=timezone.now()
+        )
+        audit_record(
+            action="report.transcript_corrected",
+            actor=by,
+            actor_label="reporter",
+            target=report,
+            data={"correction": correction.pk},
+        )
+        handler().transcript_checked(report=report, kind="transcript_corrected")
+    return correction
+
+
+def transcript_confirm(*, report: Report, by) -> Transcript:
+    """The reporter confirms that the transcript (with their corrections, if any) is what they said."""
+    _require_reporter(by)
+    with transaction.atomic():
+        transcript = _transcript_to_check(report)
+        now = timezone.now()
+        if not Transcript.objects.filter(pk=transcript.pk, confirmed_at__isnull=True).update(
+            confirmed_at=now
+        ):
+            raise Refused(_("You have already confirmed the transcript."))
+        audit_record(
+            action="report.transcript_confirmed",
+            actor=by,
+            actor_label="reporter",
+            target=report,
+            data={"corrections": transcript.corrections.count()},
+        )
+        handler().transcript_checked(report=report, kind="transcript_confirmed")
+    transcript.refresh_from_db()
+    return transcript
+
+
+def _require_reporter(by) -> None:
+    if not isinstance(by, ReporterActor):
+        raise NotAllowed(_("Only the reporter, with the receipt, checks the transcript of their report."))
+
+
+def _transcript_to_check(report: Report) -> Transcript:
+    """The report's transcript, locked for this transaction, while it may still be checked."""
+    transcript = Transcript.objects.select_for_update().filter(report=report).first()
+    if transcript is None:
+        raise Refused(_("This report has no transcript to check."))
+    if transcript.confirmed_at is not None:
+        raise Refused(_("You have already confirmed the transcript. Write anything more as a message."))
+    return transcript

@@ -19,5 +19,7 @@ urlpatterns = [
         views.inbox_protection_message,
         name="inbox_protection_message",
     ),
+    path("inbox/report/transcript/correct/", views.inbox_transcript_correct, name="inbox_transcript_correct"),
+    path("inbox/report/transcript/confirm/", views.inbox_transcript_confirm, name="inbox_transcript_confirm"),
     path("staff/reports/new/", views.staff_report_new, name="staff_report_new"),
 ]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from adal.core.permissions import Refused, requires
+from adal.core.permissions import REPORTER, Refused, requires
 from adal.core.sealed import revoke, set_sealed_cookie, unseal
 from adal.hotline.forms import (
     AppealForm,
@@ -21,10 +21,12 @@ from adal.hotline.forms import (
     ReportForm,
     RetaliationForm,
     StaffReportForm,
+    TranscriptCorrectionForm,
 )
 from adal.hotline.handler import handler
 from adal.hotline.models import Report
 from adal.hotline.receipts import receipt_format, receipt_normalise
+from adal.hotline.selectors import transcript_of
 from adal.hotline.services import (
     report_find_by_receipt,
     report_submit,
@@ -32,6 +34,8 @@ from adal.hotline.services import (
     reporter_identity_withdraw,
     reporter_message_add,
     retaliation_report_submit,
+    transcript_confirm,
+    transcript_correct,
 )
 from adal.hotline.throttle import throttle_check, throttle_failure
 
@@ -132,7 +136,17 @@ def _inbox_session(request) -> tuple[Report | None, str]:
     return (report, session["r"]) if report else (None, "")
 
 
-def _render_inbox(request, report, *, form=None, appeal_form=None, status=200, **forms):
+def _render_inbox(
+    request,
+    report,
+    *,
+    form=None,
+    appeal_form=None,
+    correction_form=None,
+    transcript_error="",
+    status=200,
+    **forms,
+):
     context = {
         "view": handler().inbox(report),
         "form": form or MessageForm(),
@@ -140,6 +154,9 @@ def _render_inbox(request, report, *, form=None, appeal_form=None, status=200, *
         "retaliation_form": forms.get("retaliation_form") or RetaliationForm(),
         # (registration number, form) of a retaliation report's message that was refused
         "protection_form": forms.get("protection_form"),
+        "transcript": transcript_of(report),
+        "correction_form": correction_form or TranscriptCorrectionForm(),
+        "transcript_error": transcript_error,
     }
     return render(request, "hotline/inbox.html", context, status=status)
 
@@ -268,6 +285,41 @@ def inbox_identity(request, change: str):
             return redirect("hotline:inbox")
     context = {"report": report, "change": change, "error": error}
     return render(request, "hotline/inbox_identity.html", context, status=400 if error else 200)
+
+
+@require_POST
+def inbox_transcript_correct(request):
+    report, receipt = _inbox_session(request)
+    if not report:
+        return redirect("hotline:inbox_login")
+    form = TranscriptCorrectionForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            transcript_correct(report=report, text=form.cleaned_data["text"], receipt=receipt, by=REPORTER)
+        except ValidationError as e:
+            form.add_error("text", e.messages)
+        except Refused as e:
+            error = str(e)
+        else:
+            return _transcript_anchor()
+    return _render_inbox(request, report, correction_form=form, transcript_error=error, status=400)
+
+
+@require_POST
+def inbox_transcript_confirm(request):
+    report, _receipt = _inbox_session(request)
+    if not report:
+        return redirect("hotline:inbox_login")
+    try:
+        transcript_confirm(report=report, by=REPORTER)
+    except Refused as e:
+        return _render_inbox(request, report, transcript_error=str(e), status=400)
+    return _transcript_anchor()
+
+
+def _transcript_anchor():
+    return redirect(f"{reverse('hotline:inbox')}#transcript")
 
 
 @require_POST

@@ -71,8 +71,8 @@ def test_staff_pages_need_a_signed_in_user(client, db, path):
 
 def test_the_api_gives_staff_data_to_nobody(client, aktobe_case):
     schema = client.get("/api/openapi.json").json()
-    # Reporters' own endpoints (by receipt) and public open data; nothing of the staff workspace.
-    public = ("/api/v1/reports", "/api/v1/discipline", "/api/v1/stats")
+    # Reporters' own endpoints (by receipt), public statistics, the road map: nothing of the staff workspace.
+    public = ("/api/v1/reports", "/api/v1/discipline", "/api/v1/stats", "/api/v1/roadmap")
     assert all(path.startswith(public) for path in schema["paths"])
 
 

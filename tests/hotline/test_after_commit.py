@@ -70,7 +70,10 @@ def test_an_operators_report_committed_before_a_failure_keeps_its_files(
 ):
     user, _secret = operator
     submitted = report_submit(
-        draft=draft(), files=[UploadedFile("a.pdf", pdf_bytes)], channel="phone", registered_by=user
+        draft=draft(transcript_kind="minutes"),
+        files=[UploadedFile("a.pdf", pdf_bytes)],
+        channel="phone",
+        registered_by=user,
     )
     assert submitted.report.registered_by == user
     assert len(stored_files_decrypt()) == 1

@@ -204,7 +204,8 @@ class TestOperator:
     def test_an_operator_registers_a_phone_report_and_gets_the_receipt(self, client, operator):
         self.login(client, operator)
         response = client.post(
-            reverse("hotline:staff_report_new"), {**FORM, "channel": "phone", "language": "kk"}
+            reverse("hotline:staff_report_new"),
+            {**FORM, "channel": "phone", "language": "kk", "transcript_kind": "minutes"},
         )
         assert response.status_code == 200
         page = response.content.decode()

@@ -36,4 +36,18 @@
   }
   if (region) region.addEventListener("change", syncDistricts);
   syncDistricts();
+
+  // The operator's form: a call or a visit is written down as a transcript or minutes; a letter needs the
+  // date of its postmark or stamp instead.
+  var channel = form.querySelector("select[name=channel]");
+  var kind = form.querySelector("input[name=transcript_kind]");
+  var receivedOn = form.querySelector("input[name=received_on]");
+  function syncChannel() {
+    if (!channel) return;
+    var letter = channel.value === "letter";
+    if (kind) kind.closest(".field").hidden = letter;
+    if (receivedOn) receivedOn.required = letter;
+  }
+  if (channel) channel.addEventListener("change", syncChannel);
+  syncChannel();
 })();

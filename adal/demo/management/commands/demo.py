@@ -3,6 +3,7 @@ from django.db import transaction
 
 from adal.cases.tasks import schedule_sweep
 from adal.core.models import Unit, User
+from adal.demo.oral import build_oral_reports
 from adal.demo.retaliation import build_retaliation
 from adal.demo.retention import build_retention
 from adal.demo.scenario import (
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         receipts = build_history(staff=staff, count=reports)
         build_retention(staff=staff)
         build_retaliation(staff=staff, receipts=receipts)
+        receipts = build_oral_reports(staff=staff) + receipts  # printed first: their inboxes have transcripts
         build_domains(units)
         schedule_sweep()
         self._print(accounts, receipts, units)
