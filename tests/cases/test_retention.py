@@ -43,12 +43,18 @@ from adal.cases.services import (
 from adal.core import housekeeping
 from adal.core.files import file_removals_finish, files_dir, remove_stored_on_commit, store_encrypted
 from adal.core.models import AuditEvent, FileRemoval
-from adal.core.permissions import WORKER, NotAllowed
+from adal.core.permissions import REPORTER, WORKER, NotAllowed
 from adal.core.workdays import ALMATY
 from adal.demo.history import frozen_at
 from adal.hotline.identity import identity_open
-from adal.hotline.models import Attachment, Message
-from adal.hotline.services import UploadedFile, report_submit, reporter_message_add
+from adal.hotline.models import Attachment, Message, Transcript
+from adal.hotline.services import (
+    UploadedFile,
+    report_submit,
+    reporter_message_add,
+    transcript_confirm,
+    transcript_correct,
+)
 from tests.cases.conftest import LOW_RISK
 from tests.cases.test_transitions import accepted
 from tests.cases.test_workspace import sign_in
@@ -540,3 +546,23 @@ def test_the_migration_dates_the_end_of_cases_that_left_by_a_side_exit(org, new_
     case.refresh_from_db()
     assert case.closed_at == redirected_at
     assert ResponsePolicy.objects.get(code="kz").retention_months == MONTHS
+
+
+def test_a_phone_reports_transcript_and_its_corrections_go_with_the_content(
+    org, draft, django_capture_on_commit_callbacks
+):
+    submitted = report_submit(
+        draft=draft(category="bribery", description=SECRET, transcript_kind="transcript"),
+        channel="phone",
+        registered_by=org["operator"],
+    )
+    report = submitted.report
+    transcript_correct(report=report, text="Сумма была 70 000 тенге.", receipt=submitted.receipt, by=REPORTER)
+    transcript_confirm(report=report, by=REPORTER)
+    case = closed_case(org, report.case)
+
+    assert purge_after_period(case, django_capture_on_commit_callbacks)["purged"] == 1
+
+    transcript = Transcript.objects.get(report=report)
+    assert transcript.text == "" and [c.text for c in transcript.corrections.all()] == [""]
+    assert transcript.written_at and transcript.confirmed_at  # when it was written and checked stays
