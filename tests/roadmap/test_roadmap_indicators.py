@@ -19,7 +19,6 @@ from adal.roadmap.models import Indicator, IndicatorYear, LiveSource
 from adal.roadmap.selectors import indicator_years, indicators_of
 from adal.roadmap.services import RoadmapRefused, indicator_save, indicator_year_save
 from adal.survey.models import Wave
-from tests.cases.conftest import new_case, org  # noqa: F401  (fixtures)
 from tests.cases.test_statistics import answer
 from tests.cases.test_transitions import accepted
 from tests.councils.factories import plan, seat
