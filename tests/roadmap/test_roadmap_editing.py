@@ -223,7 +223,7 @@ def test_a_bad_number_is_shown_in_the_readers_language(client, analyst, programm
             reverse("roadmap:indicator_new", args=[programme.pk]), data, HTTP_ACCEPT_LANGUAGE="kk"
         )
     assert response.status_code == 400 and not Indicator.objects.exists()
-    assert "Enter a number" not in response.content.decode()
+    assert "Сан енгізіңіз." in response.content.decode()
 
 
 PAGES = [
@@ -254,3 +254,16 @@ def test_the_staff_page_links_the_editor_not_the_admin(client, analyst, programm
     page = client.get(reverse("roadmap:staff")).content.decode()
     assert reverse("roadmap:editor", args=[programme.pk]) in page
     assert "/admin/" not in page
+
+
+def test_a_deadline_in_working_days_is_computed_not_typed(client, analyst, programme, stage):
+    Programme.objects.filter(pk=programme.pk).update(working_days=True)
+    url = reverse("roadmap:measure_new", args=[programme.pk])
+    response = client.post(url, measure_data(stage, "2.9", deadline="", starts_on="2024-01-09"))
+    assert response.status_code == 400
+    assert "Give the deadline as a date or in working days." in response.content.decode()
+    response = client.post(
+        url, measure_data(stage, "2.9", deadline="", starts_on="2024-01-09", deadline_days=5)
+    )
+    assert response.status_code == 302
+    assert Measure.objects.get(code="2.9").deadline == dt.date(2024, 1, 16)
