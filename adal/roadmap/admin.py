@@ -1,5 +1,6 @@
-"""Programmes, stages, measures and indicators are edited here by road-map managers, through the
-services, so every change is checked and audited. Progress reports are written and confirmed on the
+"""Programmes, stages, measures and indicators are edited on the staff pages (/staff/roadmap/); the
+admin stays for administrators, writing through the same services, so every change is checked and
+audited. Progress reports are written and confirmed on the
 staff pages only (append-only: nothing is changed or deleted here)."""
 
 from django.contrib import admin

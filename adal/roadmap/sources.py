@@ -10,12 +10,15 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
-from adal.cases.selectors import Period, answered_on_time_share
+from adal.cases.selectors import Period
+from adal.cases.statistics import Tally, case_tallies
 from adal.core.workdays import ALMATY
 from adal.councils.selectors import meetings_held
 from adal.ratings.models import IndexValue
 from adal.ratings.selectors import home_country
 from adal.roadmap.models import Indicator, LiveSource
+from adal.stats.disclosure import suppress
+from adal.stats.rates import share
 from adal.survey.selectors import published_waves
 
 type Source = Callable[[str, list[int]], dict[int, Decimal]]
@@ -79,23 +82,28 @@ def _past_years(years: list[int]) -> list[int]:
     return [y for y in years if y <= this_year]
 
 
+def on_time_share(period: Period) -> Decimal | None:
+    """The share of the period's reports answered on time, %, as the portal counts it
+    (adal.cases.statistics): of those due, the ones answered by their deadline. None when no report
+    was due, or when the portal would hide the national figure as too few cases."""
+    whole = Tally()
+    for tally in case_tallies(period, "region").values():
+        whole.add(tally)
+    counts = [whole.received, whole.due, whole.answered, whole.answered_on_time]
+    if any(suppress([counts]).cells[0]):
+        return None
+    found = share(whole.answered_on_time, whole.due)
+    return None if found is None else Decimal(str(round(100 * found.share, 4)))
+
+
 @live_source(LiveSource.HOTLINE_ON_TIME)
 def hotline_on_time(key: str, years: list[int]) -> dict[int, Decimal]:
-    """Of the reports registered in the year and answered, the share answered by their deadline, %."""
-    found = {}
-    for year in _past_years(years):
-        share = answered_on_time_share(year_period(year))
-        if share is not None:
-            found[year] = Decimal(str(round(100 * share, 4)))
-    return found
+    """Of the reports registered in the year and due, the share answered by their deadline, %."""
+    shares = {year: on_time_share(year_period(year)) for year in _past_years(years)}
+    return {year: value for year, value in shares.items() if value is not None}
 
 
 @live_source(LiveSource.COUNCIL_MEETINGS)
 def council_meetings(key: str, years: list[int]) -> dict[int, Decimal]:
-    """Council meetings held in the year (at every level)."""
-    found = {}
-    for year in _past_years(years):
-        count = meetings_held(year_period(year)).count()
-        if count:
-            found[year] = Decimal(count)
-    return found
+    """Council meetings held in the year (at every level); a past year with none held counts 0."""
+    return {year: Decimal(meetings_held(year_period(year)).count()) for year in _past_years(years)}

@@ -107,3 +107,22 @@ def test_the_road_map_does_not_scroll_sideways_on_a_phone(page: Page, roadmap):
         page.goto(path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{path} is {width}px wide"
+
+
+def test_the_editing_pages_do_not_scroll_sideways_on_a_phone(page: Page, roadmap, units):
+    analyst = make_staff("analyst", Role.ANALYST, units["centre"])
+    programme, leaf = roadmap["programme"], roadmap["leaf"]
+    editor = f"/staff/roadmap/programmes/{programme.pk}/"
+    sign_in(page, analyst, editor)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in [
+        editor,
+        f"/staff/roadmap/programmes/{programme.pk}/edit/",
+        f"/staff/roadmap/measures/{leaf.pk}/edit/",
+        f"/staff/roadmap/programmes/{programme.pk}/indicators/new/",
+        "/staff/roadmap/import/",
+    ]:
+        page.goto(path)
+        expect(page.locator("main form, main .roadmap-tree").first).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width}px wide"

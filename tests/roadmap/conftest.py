@@ -6,6 +6,7 @@ from adal.core.models import Role
 from adal.core.permissions import SYSTEM
 from adal.roadmap.models import Measure, Programme, Stage
 from adal.roadmap.services import measure_save, programme_save, stage_save
+from tests.cases.conftest import new_case, org  # noqa: F401  (fixtures: real cases for live indicators)
 from tests.conftest import make_staff
 
 

@@ -7,14 +7,20 @@ from decimal import Decimal
 
 import pytest
 
+from adal.cases.models import Case, RoutingRule
 from adal.core.permissions import SYSTEM
 from adal.councils.services import council_create, meeting_record_held
+from adal.demo.scenario import build_routing, build_units
+from adal.demo.volume import build_case_volume
+from adal.portal.figures import case_statistics
 from adal.ratings.models import Country, Index, IndexValue
 from adal.roadmap import sources
 from adal.roadmap.models import Indicator, IndicatorYear, LiveSource
 from adal.roadmap.selectors import indicator_years, indicators_of
 from adal.roadmap.services import RoadmapRefused, indicator_save, indicator_year_save
 from adal.survey.models import Wave
+from tests.cases.test_statistics import answer
+from tests.cases.test_transitions import accepted
 from tests.councils.factories import plan, seat
 from tests.survey.conftest import instrument, make_wave, margins  # noqa: F401  (fixtures)
 
@@ -112,20 +118,58 @@ def test_council_meetings_held_are_counted_by_year(programme, units):
         meeting_record_held(meeting=plan(council, day), present=members, held_on=day, by=SYSTEM)
     plan(council, dt.date(2021, 6, 1))  # planned, not held
     ind = indicator(programme, "meetings", LiveSource.COUNCIL_MEETINGS)
-    assert by_year(indicator_years(ind)) == {2020: (None, None, 2, True), 2021: (None, None, 1, True)}
+    held = {y: a for y, (_, _, a, _) in by_year(indicator_years(ind)).items() if a}
+    assert held == {2020: 2, 2021: 1}
 
 
-def test_hotline_timeliness_is_read_from_the_cases_by_year(programme, monkeypatch):
-    asked = []
+def _answered(org, new_case, received_at, *, late=False):
+    case = answer(org, accepted(org, new_case, received_at=received_at))
+    answered_at = case.answer_due_at + dt.timedelta(days=1) if late else case.registered_at
+    Case.objects.filter(pk=case.pk).update(answered_at=answered_at)
 
-    def share(period):
-        asked.append(period.start.year)
-        return {2020: 0.875, 2021: None}.get(period.start.year)
 
-    monkeypatch.setattr(sources, "answered_on_time_share", share)
+def test_hotline_timeliness_counts_real_cases_as_the_portal_does(programme, org, new_case):
+    """Of the reports due, those answered by their deadline: an open report past its deadline is due
+    and not on time, so it lowers the share (answered alone would give 6 of 8)."""
+    received = dt.datetime(2024, 3, 4, 10, tzinfo=dt.UTC)
+    for _ in range(6):
+        _answered(org, new_case, received)
+    for _ in range(2):
+        _answered(org, new_case, received, late=True)
+    for _ in range(2):
+        accepted(org, new_case, received_at=received)  # open, its deadline long passed
+    new_case(received_at=dt.datetime(2023, 5, 1, tzinfo=dt.UTC))  # 2023: too few to publish
     ind = indicator(programme, "on-time", LiveSource.HOTLINE_ON_TIME)
-    assert by_year(indicator_years(ind)) == {2020: (None, None, Decimal("87.5"), True)}
-    assert asked == list(range(2019, 2026))  # the programme's years
+    assert by_year(indicator_years(ind)) == {2024: (None, None, Decimal(60), True)}
+    portal = case_statistics(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    assert portal.total.on_time.share == 0.6
+
+
+def test_hotline_timeliness_equals_the_portals_figure_for_a_year_of_cases(programme):
+    units = build_units()
+    if not RoutingRule.objects.exists():
+        build_routing(units)
+    build_case_volume(units, now=dt.datetime(2026, 1, 15, 12, tzinfo=dt.UTC), per_day=1.5)
+    ind = indicator(programme, "on-time", LiveSource.HOTLINE_ON_TIME)
+    actual = {r.year: r.actual for r in indicator_years(ind)}
+    for y in (2024, 2025):
+        portal = case_statistics(dt.date(y, 1, 1), dt.date(y, 12, 31)).total.on_time
+        assert actual[y] == Decimal(str(round(100 * portal.share, 4)))
+    assert 0 < actual[2025] < 100
+
+
+def test_a_past_year_without_council_meetings_counts_zero(programme, units):
+    council = council_create(
+        unit=units["centre"], name_ru="Совет", name_kk="Кеңес", name_en="Council", by=SYSTEM
+    )
+    members = seat(council, 3)
+    meeting_record_held(
+        meeting=plan(council, dt.date(2022, 3, 2)), present=members, held_on=dt.date(2022, 3, 2), by=SYSTEM
+    )
+    ind = indicator(programme, "meetings", LiveSource.COUNCIL_MEETINGS)
+    actual = {r.year: r.actual for r in indicator_years(ind)}
+    assert actual[2021] == 0 and actual[2022] == 1 and actual[2023] == 0
+    assert sources.council_meetings("", [2021, dt.date.today().year + 1]) == {2021: 0}  # not the future
 
 
 def test_the_programme_lists_its_indicators(programme, cpi):
