@@ -13,7 +13,7 @@ from adal.cases.models import Case
 from adal.cases.selectors import Period
 from adal.core import permissions
 from adal.core.models import Role, Territory, User
-from adal.core.workdays import ALMATY
+from adal.core.workdays import local_zone
 from adal.councils.models import (
     POSITION_ORDER,
     AgendaItem,
@@ -182,7 +182,7 @@ class Publication:
 
 
 def _start_of(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=ALMATY)
+    return dt.datetime.combine(day, dt.time.min, tzinfo=local_zone())
 
 
 def _proposal_publication(p: Proposal) -> Publication:

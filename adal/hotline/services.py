@@ -19,7 +19,7 @@ from adal.core.files import remove_stored, store_encrypted
 from adal.core.iin import parse_iin
 from adal.core.models import Territory, User
 from adal.core.permissions import REPORTER, Refused
-from adal.core.workdays import ALMATY
+from adal.core.workdays import local_zone
 from adal.hotline.files import CheckedFile, check_file
 from adal.hotline.handler import handler
 from adal.hotline.identity import identity_exists, identity_open, identity_seal
@@ -448,7 +448,7 @@ def retaliation_report_submit(
         errors.add("kind", _("Choose what was done to you from the list."))
     if draft.occurred_on is None:
         errors.add("occurred_on", _("Give the date when it happened, or when it began."))
-    elif draft.occurred_on > received_at.astimezone(ALMATY).date():
+    elif draft.occurred_on > received_at.astimezone(local_zone()).date():
         errors.add("occurred_on", _("The date cannot be in the future."))
     _check_description(draft.description, errors)
     _check_not_purged(report, errors, "description")
