@@ -3,6 +3,7 @@
 map maps onto today's (2019's East Kazakhstan is today's East Kazakhstan and Abai)."""
 
 import datetime as dt
+import itertools
 
 import pytest
 from django.template import Context, Template
@@ -82,7 +83,7 @@ def test_dated_names_of_a_territory_do_not_overlap():
         by_kato.setdefault(name.kato, []).append(name)
     for names in by_kato.values():
         names.sort(key=lambda n: n.valid_from or D.min)
-        for earlier, later in zip(names, names[1:], strict=False):
+        for earlier, later in itertools.pairwise(names):
             assert earlier.valid_to is not None and earlier.valid_to <= later.valid_from
 
 

@@ -5,28 +5,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0006_file_removal'),
+        ("core", "0006_file_removal"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TerritoryName',
+            name="TerritoryName",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_ru', models.CharField(max_length=200, verbose_name='name (Russian)')),
-                ('name_kk', models.CharField(max_length=200, verbose_name='name (Kazakh)')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dated_names', to='core.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_ru", models.CharField(max_length=200, verbose_name="name (Russian)")),
+                ("name_kk", models.CharField(max_length=200, verbose_name="name (Kazakh)")),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dated_names",
+                        to="core.territory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'former name of a territory',
-                'verbose_name_plural': 'former names of territories',
-                'ordering': ['territory', 'valid_from'],
-                'constraints': [models.UniqueConstraint(fields=('territory', 'valid_from'), name='territory_name_once_per_start'), models.CheckConstraint(condition=models.Q(('valid_from__isnull', True), ('valid_to__isnull', True), ('valid_from__lt', models.F('valid_to')), _connector='OR'), name='territory_name_starts_before_it_ends')],
+                "verbose_name": "former name of a territory",
+                "verbose_name_plural": "former names of territories",
+                "ordering": ["territory", "valid_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("territory", "valid_from"), name="territory_name_once_per_start"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_from__isnull", True),
+                            ("valid_to__isnull", True),
+                            ("valid_from__lt", models.F("valid_to")),
+                            _connector="OR",
+                        ),
+                        name="territory_name_starts_before_it_ends",
+                    ),
+                ],
             },
         ),
     ]
