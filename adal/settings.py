@@ -216,7 +216,10 @@ LOCALE_PATHS = [BASE_DIR / "adal" / "locale"]
 LANGUAGE_COOKIE_SECURE = envbool("SECURE_COOKIES", "False")
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_I18N = True
-TIME_ZONE = "Asia/Almaty"
+# The country whose calendar counts working days (an ISO code the `holidays` package knows) and the time
+# zone whose days deadlines and periods count: settings, so that Adal serves another country unchanged.
+ADAL_COUNTRY = os.getenv("ADAL_COUNTRY", "KZ")
+TIME_ZONE = os.getenv("ADAL_TIME_ZONE", "Asia/Almaty")
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -40,7 +40,7 @@ from adal.core.models import Role, Territory, Unit, User
 from adal.core.permissions import SYSTEM
 from adal.core.selectors import regions_current
 from adal.core.services import unit_create
-from adal.core.workdays import ALMATY, calendar
+from adal.core.workdays import calendar, local_zone
 from adal.hotline.models import Category, Channel, IdentityMode, Message, Report
 
 UTC = dt.UTC
@@ -326,7 +326,7 @@ class Clocks:
 
     @staticmethod
     def _day(moment: dt.datetime) -> dt.date:
-        return moment.astimezone(ALMATY).date()
+        return moment.astimezone(local_zone()).date()
 
     def _cached(self, cache: dict, fn, moment: dt.datetime) -> dt.datetime:
         day = self._day(moment)

@@ -1009,20 +1009,20 @@ class Measurer:
     # ------------------------------------------------------------ the sweep
 
     def measure_sweep(self) -> list[dict]:
-        from adal.core.workdays import ALMATY, calendar
+        from adal.core.workdays import calendar, local_zone
 
         # Deadlines and reminders fall on working days: run on a Saturday, the next crossings with a cohort
         # are Monday's (the crossings of the weekend find nothing to do and would measure nothing).
-        local, working = self.t0.astimezone(ALMATY), calendar().is_working_day
+        local, working = self.t0.astimezone(local_zone()), calendar().is_working_day
 
         def next_working(day: dt.date) -> dt.date:
             while not working(day):
                 day += dt.timedelta(days=1)
             return day
 
-        end_of_day = dt.datetime.combine(next_working(local.date()), dt.time(23, 59, 59), tzinfo=ALMATY)
+        end_of_day = dt.datetime.combine(next_working(local.date()), dt.time(23, 59, 59), tzinfo=local_zone())
         first_morning = local.date() if local.hour < 9 else local.date() + dt.timedelta(days=1)
-        morning = dt.datetime.combine(next_working(first_morning), dt.time(9), tzinfo=ALMATY)
+        morning = dt.datetime.combine(next_working(first_morning), dt.time(9), tzinfo=local_zone())
         crossings = sorted(
             [
                 ("end of day + 1 min: the day's cohort", end_of_day + dt.timedelta(minutes=1)),

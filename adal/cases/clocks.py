@@ -4,18 +4,18 @@ import calendar as monthcal
 import datetime as dt
 from dataclasses import dataclass
 
-from adal.core.workdays import ALMATY, Calendar
+from adal.core.workdays import Calendar, local_zone
 
 END_OF_DAY = dt.time(23, 59, 59)
 REMIND_AT = dt.time(9, 0)
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, END_OF_DAY, tzinfo=ALMATY)
+    return dt.datetime.combine(day, END_OF_DAY, tzinfo=local_zone())
 
 
 def local_date(moment: dt.datetime) -> dt.date:
-    return moment.astimezone(ALMATY).date()
+    return moment.astimezone(local_zone()).date()
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -79,7 +79,7 @@ class Clock:
         while counted < self.remind_before_days:
             day -= dt.timedelta(days=1)
             counted += self.calendar.is_working_day(day)
-        return dt.datetime.combine(day, REMIND_AT, tzinfo=ALMATY)
+        return dt.datetime.combine(day, REMIND_AT, tzinfo=local_zone())
 
     def escalate_at(self, due_at: dt.datetime) -> dt.datetime:
         return self.calendar.deadline(due_at, self.very_overdue_days)

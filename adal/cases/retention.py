@@ -46,7 +46,7 @@ from adal.cases.models import (
 from adal.cases.services import case_timeline_record
 from adal.core.permissions import NotAllowed, Refused, SystemActor, person_of, require
 from adal.core.retention import Blank, PurgeSteps
-from adal.core.workdays import ALMATY
+from adal.core.workdays import local_zone
 from adal.hotline.retention import report_content_purge
 
 logger = logging.getLogger(__name__)
@@ -229,7 +229,7 @@ def _ended_before(today: dt.date, months: int) -> dt.datetime:
         day -= dt.timedelta(days=1)
     while add_months(day + dt.timedelta(days=1), months) < today:
         day += dt.timedelta(days=1)
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=ALMATY)
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=local_zone())
 
 
 def _past_period(now: dt.datetime) -> QuerySet[Case]:

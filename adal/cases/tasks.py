@@ -49,7 +49,7 @@ def schedule_retention(*, by=None) -> bool:
     every sweep, so the purge starts with the worker and comes back if its row was lost)."""
     from django_tasks_db.models import DBTaskResult
 
-    from adal.core.workdays import ALMATY
+    from adal.core.workdays import local_zone
 
     if not purge_expired_content.get_backend().supports_defer:
         return False
@@ -58,8 +58,8 @@ def schedule_retention(*, by=None) -> bool:
     ).exists()
     if waiting:
         return False
-    now = timezone.now().astimezone(ALMATY)
-    run_at = dt.datetime.combine(now.date(), RETENTION_AT, tzinfo=ALMATY)
+    now = timezone.now().astimezone(local_zone())
+    run_at = dt.datetime.combine(now.date(), RETENTION_AT, tzinfo=local_zone())
     if run_at <= now:
         run_at += dt.timedelta(days=1)
     purge_expired_content.using(run_after=run_at).enqueue()

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
-from adal.core.models import AuditEvent, Territory, Unit, User, WorkdayException
+from adal.core.models import AuditEvent, Territory, TerritoryName, Unit, User, WorkdayException
 from adal.core.permissions import NotAllowed, Refused, may
 from adal.core.services import (
     STAFF_FIELDS,
@@ -143,10 +143,23 @@ class WorkdayExceptionAdmin(ServiceModelAdmin):
         workday_exception_delete(exception=obj, by=request.user)
 
 
+class TerritoryNameInline(admin.TabularInline):
+    model = TerritoryName
+    fields = ["name_ru", "name_kk", "name_en", "valid_from", "valid_to"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Territory)
 class TerritoryAdmin(ServiceModelAdmin):
-    """Reference data that ships with the code (adal/core/territories.py): read-only here."""
+    """Reference data that ships with the code (adal/core/territories.py): read-only here, with the
+    names each territory bore before."""
 
+    inlines = [TerritoryNameInline]
     list_display = ["kato", "name_ru", "name_kk", "name_en", "kind", "valid_from", "valid_to"]
     list_filter = ["kind"]
     search_fields = ["kato", "name_ru", "name_kk", "name_en"]

@@ -58,6 +58,43 @@ class Territory(models.Model):
         return self.kind in (self.Kind.REGION, self.Kind.CITY)
 
 
+class TerritoryName(models.Model):
+    """A name a territory bore for a time: the capital was Nur-Sultan from 23 March 2019 to 17 September
+    2022. Outside every such period the territory's own names (today's) apply. Reference data that ships
+    with the code (``adal.core.territories.NAMES``); read through ``adal.core.selectors.names_on``."""
+
+    territory = models.ForeignKey(Territory, models.CASCADE, related_name="dated_names")
+    name_ru = models.CharField(_("name (Russian)"), max_length=200)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["territory", "valid_from"]
+        verbose_name = _("former name of a territory")
+        verbose_name_plural = _("former names of territories")
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "valid_from"], name="territory_name_once_per_start"),
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__isnull=True)
+                | models.Q(valid_from__lt=models.F("valid_to")),
+                name="territory_name_starts_before_it_ends",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    name = InLanguage()
+
+    def is_valid_on(self, on) -> bool:
+        return (self.valid_from is None or self.valid_from <= on) and (
+            self.valid_to is None or on < self.valid_to
+        )
+
+
 class Unit(models.Model):
     """An organisation unit in the tree centre → region → district.
 

@@ -1,6 +1,10 @@
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
-from adal.core.models import Territory, Unit
+from adal.core.models import Territory, TerritoryName, Unit
 
 
 def units_in_scope(unit: Unit) -> QuerySet[Unit]:
@@ -20,3 +24,36 @@ def central_unit() -> Unit | None:
     """The unit at the top of the organisation, whose reception holds the reports not yet routed."""
     roots = Unit.objects.filter(parent__isnull=True, valid_to__isnull=True).order_by("path")
     return roots.filter(level=Unit.Level.CENTRE).first() or roots.first()
+
+
+# ---------------------------------------------------------------- names of the time
+
+
+class NamesOfTheTime:
+    """The dated names of some territories, read in one query: ``names.on(territory, day)`` is what
+    names it on that day (a ``TerritoryName``, or the territory itself when no dated name covers the
+    day); either has ``name`` (in the active language) and ``name_ru`` / ``name_kk`` / ``name_en``."""
+
+    def __init__(self, territories: Iterable[Territory]):
+        self.dated: dict[int, list[TerritoryName]] = defaultdict(list)
+        for name in TerritoryName.objects.filter(territory__in=[t.pk for t in territories]):
+            self.dated[name.territory_id].append(name)
+
+    def on(self, territory: Territory, day: dt.date) -> Territory | TerritoryName:
+        return next((n for n in self.dated[territory.pk] if n.is_valid_on(day)), territory)
+
+
+def names_on(territories: Iterable[Territory], day: dt.date) -> dict[str, Territory | TerritoryName]:
+    """By KATO code, what names each territory on ``day``: a period's pages and figures name the
+    regions as they were named then (Nur-Sultan in 2019, Astana since September 2022)."""
+    territories = list(territories)
+    names = NamesOfTheTime(territories)
+    return {t.kato: names.on(t, day) for t in territories}
+
+
+def territory_name(territory: Territory, on: dt.date, lang: str | None = None) -> str:
+    """The territory's name on ``on``, in ``lang`` ("ru", "kk" or "en"; default: the active language)."""
+    named = NamesOfTheTime([territory]).on(territory, on)
+    if lang is None:
+        return named.name
+    return getattr(named, f"name_{lang}", "") or named.name_ru

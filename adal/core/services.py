@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop, ngettext
 
 from adal.core.audit import audit_record
 from adal.core.loginthrottle import address_failed, address_wait_seconds
-from adal.core.models import Territory, Unit, User, WorkdayException
+from adal.core.models import Territory, TerritoryName, Unit, User, WorkdayException
 from adal.core.permissions import Refused, SystemActor, require
 
 
@@ -332,8 +332,8 @@ def _login_failed(user: User, *, reason: str, address: str, now: dt.datetime):
 
 
 def territories_sync(*, using: str = "default") -> None:
-    """Bring the Territory table in line with adal.core.territories (idempotent)."""
-    from adal.core.territories import DISTRICTS, REGIONS
+    """Bring the Territory and TerritoryName tables in line with adal.core.territories (idempotent)."""
+    from adal.core.territories import DISTRICTS, NAMES, REGIONS
 
     by_kato: dict[str, Territory] = {}
     for record in (*REGIONS, *DISTRICTS):  # regions first, so every district finds its parent
@@ -350,3 +350,16 @@ def territories_sync(*, using: str = "default") -> None:
                 "former_names": list(record.former_names),
             },
         )
+    # A territory's dated names are exactly those the code lists: a corrected date replaces the old row.
+    TerritoryName.objects.using(using).filter(territory__kato__in={n.kato for n in NAMES}).delete()
+    TerritoryName.objects.using(using).bulk_create(
+        TerritoryName(
+            territory=by_kato[n.kato],
+            name_ru=n.name_ru,
+            name_kk=n.name_kk,
+            name_en=n.name_en,
+            valid_from=n.valid_from,
+            valid_to=n.valid_to,
+        )
+        for n in NAMES
+    )

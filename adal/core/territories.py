@@ -16,6 +16,10 @@ time, so the records carry validity dates (``valid_from`` inclusive, ``valid_to`
 * 8 June 2022: Abai region (10) was split from East Kazakhstan, Zhetisu region (33) from Almaty
   region, and Ulytau region (62) from Karaganda region.
 
+Names change without a new map: the capital was Akmola, then Astana from 6 May 1998, Nur-Sultan from
+23 March 2019 and Astana again from 17 September 2022. ``NAMES`` holds such dated names (the records
+above hold today's), and ``todays_regions`` / ``region_then`` map a region of an older map onto today's.
+
 Validity dates are kept for regions only. District records carry none (``None`` on both ends) unless
 stated, so ``districts_of`` lists today's districts; a few were created recently (Astana's Nura in
 December 2022 and Saraishyk in 2024, Shymkent's Turan in 2022), and their exact dates are not recorded.
@@ -208,3 +212,72 @@ def current_regions(on: dt.date | None = None) -> tuple[TerritoryRecord, ...]:
 def districts_of(kato: str) -> tuple[TerritoryRecord, ...]:
     """The districts this module lists for the region or city ``kato`` (a subset of KATO's)."""
     return tuple(district for district in DISTRICTS if district.parent_kato == kato)
+
+
+# ---------------------------------------------------------------- names of the time
+
+
+@dataclass(frozen=True, slots=True)
+class DatedName:
+    """A name a territory bore from ``valid_from`` (inclusive) to ``valid_to`` (exclusive); outside
+    every dated name, the record's own (today's) names apply."""
+
+    kato: str
+    name_ru: str
+    name_kk: str
+    name_en: str
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+
+ASTANA_1998 = dt.date(1998, 5, 6)  # Decree of the President No. 3936: Akmola renamed Astana
+NUR_SULTAN_2019 = dt.date(2019, 3, 23)  # constitutional amendment signed on 23 March 2019
+ASTANA_2022 = dt.date(2022, 9, 17)  # constitutional amendments signed on 17 September 2022
+
+# The capital's names. Akmola's start (1992, after Tselinograd) is not dated: no record Adal holds is so old.
+NAMES: tuple[DatedName, ...] = (
+    DatedName(_ASTANA, "город Акмола", "Ақмола қаласы", "Akmola", None, ASTANA_1998),
+    DatedName(_ASTANA, "город Астана", "Астана қаласы", "Astana", ASTANA_1998, NUR_SULTAN_2019),
+    DatedName(_ASTANA, "город Нур-Султан", "Нұр-Сұлтан қаласы", "Nur-Sultan", NUR_SULTAN_2019, ASTANA_2022),
+)
+
+
+# ---------------------------------------------------------------- older maps on today's
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """On ``on``, the land of region ``kato`` was shared among ``into`` (it may keep its code and part)."""
+
+    on: dt.date
+    kato: str
+    into: tuple[str, ...]
+
+
+SPLITS: tuple[Split, ...] = (
+    Split(TURKISTAN_REFORM, "510000000", ("610000000", _SHYMKENT)),
+    Split(NEW_REGIONS_2022, _EAST_KZ, (_EAST_KZ, "100000000")),  # Abai
+    Split(NEW_REGIONS_2022, "190000000", ("190000000", "330000000")),  # Zhetisu from Almaty region
+    Split(NEW_REGIONS_2022, _KARAGANDA, (_KARAGANDA, "620000000")),  # Ulytau
+)
+
+
+def todays_regions(kato: str, on: dt.date) -> tuple[str, ...]:
+    """Today's regions that cover the land region ``kato`` covered on ``on``: 2019's East Kazakhstan is
+    today's East Kazakhstan and Abai; a region no split has touched since is itself."""
+    regions = (kato,)
+    for split in sorted(SPLITS, key=lambda s: s.on):
+        if on < split.on:
+            regions = tuple(
+                r for region in regions for r in (split.into if region == split.kato else (region,))
+            )
+    return regions
+
+
+def region_then(kato: str, on: dt.date) -> str:
+    """The region of the map of ``on`` that covered today's region ``kato``: Abai's was East Kazakhstan
+    in 2019."""
+    for region in current_regions(on):
+        if kato in todays_regions(region.kato, on):
+            return region.kato
+    return kato

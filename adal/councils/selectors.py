@@ -13,7 +13,8 @@ from adal.cases.models import Case
 from adal.cases.selectors import Period
 from adal.core import permissions
 from adal.core.models import Role, Territory, User
-from adal.core.workdays import ALMATY
+from adal.core.selectors import names_on
+from adal.core.workdays import local_zone
 from adal.councils.models import (
     POSITION_ORDER,
     AgendaItem,
@@ -121,10 +122,12 @@ def meeting_statistics(period: Period) -> dict:
 
     A meeting counts under the region it was held in (kept on the meeting, so a later redrawing of
     the map does not move it); meetings of the central council count under ``kato: null``. A meeting
-    counts once under each topic on its agenda."""
+    counts once under each topic on its agenda. Regions are named as they were on the period's first day
+    (the capital: Nur-Sultan in 2019)."""
     held = meetings_held(period)
     regions = dict(held.order_by().values_list("region__kato").annotate(n=Count("id")))
-    names = {t.kato: t.name for t in Territory.objects.filter(kato__in=[k for k in regions if k])}
+    territories = Territory.objects.filter(kato__in=[k for k in regions if k])
+    names = {kato: named.name for kato, named in names_on(territories, local_date(period.start)).items()}
     topics = dict(
         AgendaItem.objects.filter(meeting__in=held)
         .order_by()
@@ -182,7 +185,7 @@ class Publication:
 
 
 def _start_of(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=ALMATY)
+    return dt.datetime.combine(day, dt.time.min, tzinfo=local_zone())
 
 
 def _proposal_publication(p: Proposal) -> Publication:

@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from adal.core.models import Territory, Unit
 from adal.core.permissions import SYSTEM
 from adal.core.territories import NEW_REGIONS_2022, current_regions
-from adal.core.workdays import ALMATY
+from adal.core.workdays import local_zone
 from adal.councils.models import Council, Meeting, Membership, Position, Proposal, Topic
 from adal.councils.primaries.models import Primary
 from adal.councils.primaries.services import (
@@ -114,7 +114,7 @@ class CouncilsDemo:
 
 
 def _at(day: dt.date, hour: int = 11) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour), tzinfo=ALMATY)
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=local_zone())
 
 
 def _council_names(territory: Territory | None) -> dict[str, str]:

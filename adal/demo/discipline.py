@@ -19,7 +19,7 @@ from django.db import transaction
 from adal.core.models import Territory
 from adal.core.permissions import SYSTEM
 from adal.core.territories import current_regions
-from adal.core.workdays import ALMATY
+from adal.core.workdays import local_zone
 from adal.demo.history import frozen_at
 from adal.discipline.models import Grounds, PartyMember, PositionLevel, PublicationRule, Sanction, Status
 from adal.discipline.services import (
@@ -205,7 +205,7 @@ def around_the_period(rng: random.Random, regions: list[str]) -> list[Person]:
 
 
 def _moment(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(11), tzinfo=ALMATY)
+    return dt.datetime.combine(day, dt.time(11), tzinfo=local_zone())
 
 
 class _Recorder:

@@ -14,7 +14,7 @@ from adal.cases import services as cs
 from adal.cases.models import Case
 from adal.cases.sweep import deadlines_sweep
 from adal.core.permissions import SYSTEM
-from adal.core.workdays import ALMATY
+from adal.core.workdays import local_zone
 from adal.hotline.models import Report
 from adal.hotline.services import reporter_message_add
 
@@ -166,7 +166,7 @@ def _review(case, staff, rng, moment):
 
 def _extend(case, staff):
     head = staff["heads"].get(case.unit_id) or staff["admin"]
-    until = (case.answer_due_at.astimezone(ALMATY) + dt.timedelta(days=20)).date()
+    until = (case.answer_due_at.astimezone(local_zone()) + dt.timedelta(days=20)).date()
     cs.case_extend(case=case, by=head, until=until, reason="Требуется получить заключение экспертизы.")
 
 
@@ -225,7 +225,7 @@ def _risk(case):
 
 
 def daily_sweeps(schedule: Schedule, start: dt.datetime, now: dt.datetime) -> None:
-    day = start.astimezone(ALMATY).replace(hour=18, minute=0, second=0, microsecond=0)
+    day = start.astimezone(local_zone()).replace(hour=18, minute=0, second=0, microsecond=0)
     while day < now:
         schedule.at(day, lambda d=day: deadlines_sweep(now=d, by=SYSTEM))
         day += D

@@ -11,7 +11,7 @@ from adal.cases import services as cs
 from adal.cases.models import Case
 from adal.cases.sweep import deadlines_sweep
 from adal.core.permissions import REPORTER, SYSTEM
-from adal.core.workdays import ALMATY
+from adal.core.workdays import local_zone
 from adal.demo.history import Schedule, daily_sweeps
 from adal.demo.retaliation import triage_risk
 from adal.demo.scenario import DemoReceipt
@@ -87,7 +87,7 @@ def build_oral_reports(*, staff: dict) -> list[DemoReceipt]:
     schedule.at(visit + D, lambda: transcript_confirm(report=made["visit"].report, by=REPORTER))
 
     registered = _office_hours(now - 2 * D, 11)
-    stamped = (registered - 3 * D).astimezone(ALMATY).date()
+    stamped = (registered - 3 * D).astimezone(local_zone()).date()
     schedule.at(registered, lambda: register("letter", _letter_draft(stamped), Channel.LETTER))
 
     daily_sweeps(schedule, call, now)  # the reminders and escalations of these cases, on their days
@@ -100,7 +100,7 @@ def build_oral_reports(*, staff: dict) -> list[DemoReceipt]:
 
 
 def _office_hours(moment: dt.datetime, hour: int) -> dt.datetime:
-    return moment.astimezone(ALMATY).replace(hour=hour, minute=20, second=0, microsecond=0)
+    return moment.astimezone(local_zone()).replace(hour=hour, minute=20, second=0, microsecond=0)
 
 
 def _assign(case: Case, staff: dict) -> None:

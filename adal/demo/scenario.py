@@ -14,7 +14,7 @@ from adal.core.models import Role, Territory, Unit, User
 from adal.core.permissions import SYSTEM
 from adal.core.selectors import regions_current
 from adal.core.services import staff_create, staff_totp_reset, unit_create
-from adal.core.workdays import ALMATY
+from adal.core.workdays import local_zone
 from adal.demo.councils import build_councils
 from adal.demo.discipline import build_discipline
 from adal.demo.disclosures import plan_disclosures
@@ -319,7 +319,7 @@ def build_history(*, staff: dict, count: int = 60, seed: int = 2026, days: int =
     for i, received_at in enumerate(arrivals):
         draft, channel = _draft(rng, i, regions)
         if channel == Channel.LETTER:  # registered the day it arrived (adal/demo/oral.py has a late one)
-            draft.received_on = received_at.astimezone(ALMATY).date()
+            draft.received_on = received_at.astimezone(local_zone()).date()
         staff_channel = channel in (Channel.PHONE, Channel.LETTER, Channel.IN_PERSON)
 
         def submit(i=i, draft=draft, channel=channel, received_at=received_at, staff_channel=staff_channel):

@@ -23,7 +23,7 @@ from adal.cases.clocks import end_of_day, local_date
 from adal.cases.models import Case, CaseEvent, State
 from adal.cases.services import policy_for_channel
 from adal.core.models import Territory, Unit
-from adal.core.workdays import ALMATY, calendar
+from adal.core.workdays import calendar, local_zone
 from adal.hotline.models import Category, Channel, IdentityMode, RegistrationCounter, Report
 
 DEMO_ACTOR = "demo-bulk-loader"
@@ -82,11 +82,11 @@ def build_case_volume(
 
 def _registration_numbers(arrivals: list[dt.datetime]) -> list[str]:
     """Numbers from each year's own counter, so that later reports continue the sequence."""
-    numbers = []
-    for year in sorted({a.astimezone(ALMATY).year for a in arrivals}):
+    numbers, zone = [], local_zone()
+    for year in sorted({a.astimezone(zone).year for a in arrivals}):
         counter, _ = RegistrationCounter.objects.select_for_update().get_or_create(year=year)
         for a in arrivals:
-            if a.astimezone(ALMATY).year == year:
+            if a.astimezone(zone).year == year:
                 counter.last += 1
                 numbers.append((a, f"AC-{year}-{counter.last:06d}"))
         counter.save(update_fields=["last"])
@@ -144,7 +144,7 @@ def _case(rng: random.Random, cal, report: Report, unit: Unit) -> tuple[Case, di
         return case, plan
     on_time = rng.random() < ON_TIME.get(unit.territory.kato if unit.territory_id else "", 0.85)
     days = rng.randint(4, 15) if on_time else rng.randint(16, 32)
-    answered = dt.datetime.combine(cal.add_working_days(day, days), dt.time(16, 0), tzinfo=ALMATY)
+    answered = dt.datetime.combine(cal.add_working_days(day, days), dt.time(16, 0), tzinfo=local_zone())
     case.state = State.CLOSED
     case.outcome = rng.choice(OUTCOMES)
     case.decided_at = answered - dt.timedelta(hours=3)

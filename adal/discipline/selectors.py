@@ -18,6 +18,7 @@ from django.utils import timezone
 from adal.cases.clocks import local_date
 from adal.cases.selectors import Period
 from adal.core.models import Territory
+from adal.core.selectors import NamesOfTheTime
 from adal.discipline.models import (
     STANDING,
     PositionLevel,
@@ -62,7 +63,8 @@ def discipline_statistics(
     period: Period | None = None, *, date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> dict:
     """The figures of a period, by a ``Period`` or by days (both included; ``date_from`` omitted means
-    since the start), in the shape the API and the portal publish."""
+    since the start), in the shape the API and the portal publish. Regions are named as they were on the
+    period's first day (its last, or today, when it has none)."""
     if period is not None:
         if date_from is not None or date_to is not None:
             raise TypeError("give a period or dates, not both")
@@ -75,6 +77,8 @@ def discipline_statistics(
     by_region = Counter(row[4] for row in people)
     by_level = Counter(row[5] for row in people)
     regions = Territory.objects.in_bulk(list(by_region))
+    names, day = NamesOfTheTime(regions.values()), date_from or date_to or timezone.localdate()
+    named = {pk: names.on(region, day) for pk, region in regions.items()}
     return {
         "held_responsible": len(people),
         "expelled": by_sanction[Sanction.EXPULSION],
@@ -85,10 +89,10 @@ def discipline_statistics(
         "by_region": [
             {
                 "kato": regions[pk].kato,
-                "name": regions[pk].name,
-                "name_ru": regions[pk].name_ru,
-                "name_kk": regions[pk].name_kk,
-                "name_en": regions[pk].name_en,
+                "name": named[pk].name,
+                "name_ru": named[pk].name_ru,
+                "name_kk": named[pk].name_kk,
+                "name_en": named[pk].name_en,
                 "count": by_region[pk],
             }
             for pk in sorted(by_region, key=lambda pk: regions[pk].kato)
@@ -127,18 +131,21 @@ def public_list(rule: PublicationRule | None = None, *, today: dt.date | None = 
 
 
 def public_entries(rule: PublicationRule | None = None, *, today: dt.date | None = None) -> list[dict]:
-    """The public list as open data: only what may be published (no membership numbers)."""
+    """The public list as open data: only what may be published (no membership numbers); each region
+    named as it was on the day of the decision."""
+    entries = list(public_list(rule, today=today))
+    names = NamesOfTheTime({p.region for p in entries})
     return [
         {
             "full_name": p.member.full_name,
             "position": p.position,
             "position_level": p.position_level,
-            "region": {"kato": p.region.kato, "name": p.region.name},
+            "region": {"kato": p.region.kato, "name": names.on(p.region, p.decided_on).name},
             "sanction": p.sanction,
             "sanction_label": str(p.get_sanction_display()),
             "decided_on": p.decided_on.isoformat(),
             "deciding_body": p.deciding_body,
             "upheld_on_appeal": p.status == Status.UPHELD,
         }
-        for p in public_list(rule, today=today)
+        for p in entries
     ]

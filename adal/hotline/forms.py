@@ -4,7 +4,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from adal.core.selectors import districts_current, regions_current
-from adal.core.workdays import ALMATY
+from adal.core.workdays import local_zone
 from adal.hotline.files import read_upload
 from adal.hotline.models import (
     PUBLIC_CATEGORIES,
@@ -213,7 +213,7 @@ class StaffReportForm(ReportForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        today = timezone.now().astimezone(ALMATY).date()
+        today = timezone.now().astimezone(local_zone()).date()
         self.fields["received_on"].widget.attrs["max"] = today.isoformat()
         self.fields["description"].help_text = _(
             "For a letter: what it says. For a call or a visit: the transcript (word for word) or accurate "

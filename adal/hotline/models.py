@@ -4,7 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 from adal.core.fields import EncryptedBytesField, EncryptedJSONField, EncryptedTextField
 from adal.core.models import Territory, User
-from adal.core.workdays import ALMATY
+from adal.core.workdays import local_zone
 
 
 class Category(models.TextChoices):
@@ -111,7 +111,10 @@ class Report(models.Model):
     @property
     def registered_late(self) -> bool:
         """Registered on a later day than it was received (a letter, or a call written down later)."""
-        return self.registered_at.astimezone(ALMATY).date() > self.received_at.astimezone(ALMATY).date()
+        return (
+            self.registered_at.astimezone(local_zone()).date()
+            > self.received_at.astimezone(local_zone()).date()
+        )
 
 
 class ReporterIdentity(models.Model):

@@ -20,7 +20,7 @@ from adal.core.files import remove_stored, store_encrypted
 from adal.core.iin import parse_iin
 from adal.core.models import Territory, User
 from adal.core.permissions import REPORTER, NotAllowed, Refused, ReporterActor
-from adal.core.workdays import ALMATY
+from adal.core.workdays import local_zone
 from adal.hotline.files import CheckedFile, check_file
 from adal.hotline.handler import handler
 from adal.hotline.identity import identity_exists, identity_open, identity_seal
@@ -362,11 +362,11 @@ def _received_at(draft: ReportDraft, channel: str, now: dt.datetime, errors: Err
     if channel not in STAFF_CHANNELS:
         errors.add("received_on", _("Only an operator records the date a report was received."))
         return None
-    today = now.astimezone(ALMATY).date()
+    today = now.astimezone(local_zone()).date()
     if day > today:
         errors.add("received_on", _("The date of receipt cannot be in the future."))
         return None
-    received_at = now if day == today else dt.datetime.combine(day, RECEIVED_ON_TIME, tzinfo=ALMATY)
+    received_at = now if day == today else dt.datetime.combine(day, RECEIVED_ON_TIME, tzinfo=local_zone())
     due = handler().answer_due(channel=channel, received_at=received_at)
     if due < now:
         errors.add(
@@ -375,7 +375,7 @@ def _received_at(draft: ReportDraft, channel: str, now: dt.datetime, errors: Err
                 "Check the date: the answer to a report received on %(day)s was due by %(due)s, "
                 "which has passed."
             )
-            % {"day": date_format(day), "due": date_format(due.astimezone(ALMATY).date())},
+            % {"day": date_format(day), "due": date_format(due.astimezone(local_zone()).date())},
         )
         return None
     return received_at
@@ -531,7 +531,7 @@ def retaliation_report_submit(
         errors.add("kind", _("Choose what was done to you from the list."))
     if draft.occurred_on is None:
         errors.add("occurred_on", _("Give the date when it happened, or when it began."))
-    elif draft.occurred_on > received_at.astimezone(ALMATY).date():
+    elif draft.occurred_on > received_at.astimezone(local_zone()).date():
         errors.add("occurred_on", _("The date cannot be in the future."))
     _check_description(draft.description, errors)
     _check_not_purged(report, errors, "description")

@@ -5,7 +5,7 @@ Coordinates are strings formatted here, so that the page's language cannot put a
 the SVG.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from adal.portal.figures import Figure, Funnel
@@ -136,6 +136,7 @@ class Tile:
     received: int | None  # None: suppressed or no cases
     fill: str
     dark: bool
+    then: str = ""  # on today's map of an older period: the region of the time whose figures it shows
 
 
 @dataclass(frozen=True)
@@ -144,22 +145,32 @@ class TileMap:
     height: int
     tile: int
     tiles: list[Tile]
+    key: str = "region-map"  # the SVG's id prefix and test id: a page may show two maps
 
 
-def tile_map(regions: Sequence[tuple[str, str]], figures: Sequence[Figure]) -> TileMap:
-    """`regions` are (KATO, name) of the period's map; the tiles are shaded by the cases received."""
+def tile_map(
+    regions: Sequence[tuple[str, str]],
+    figures: Sequence[Figure],
+    *,
+    then: Mapping[str, tuple[str, str]] | None = None,
+    key: str = "region-map",
+) -> TileMap:
+    """`regions` are (KATO, name) of the period's map; the tiles are shaded by the cases received.
+    For today's map of an older period, `then` gives each of today's regions the (KATO, name) of the
+    region of the time that covered it, whose figures its tile shows (Abai's: East Kazakhstan's)."""
     received = {f.key: f.received for f in figures}
     counts = sorted(v for v in received.values() if v)
     tiles = []
     for kato, name in regions:
         if kato not in TILES:
             continue
+        source, was = (then or {}).get(kato, (kato, name))
         col, row = TILES[kato]
-        count = received.get(kato)
+        count = received.get(source)
         shade = _shade(count, counts)
         x, y = str(col * (TILE + GAP)), str(row * (TILE + GAP))
-        tiles.append(Tile(kato, name, x, y, count, SHADES[shade], dark=shade > 2))
-    return TileMap(7 * (TILE + GAP), 5 * (TILE + GAP), TILE, tiles)
+        tiles.append(Tile(kato, name, x, y, count, SHADES[shade], shade > 2, "" if was == name else was))
+    return TileMap(7 * (TILE + GAP), 5 * (TILE + GAP), TILE, tiles, key)
 
 
 def _shade(count: int | None, counts: list[int]) -> int:

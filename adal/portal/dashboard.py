@@ -12,10 +12,13 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from adal.core.selectors import names_on
+from adal.core.territories import region_then
 from adal.councils.selectors import council_statistics
+from adal.councils.services import today
 from adal.discipline.selectors import discipline_statistics
 from adal.portal.charts import tile_map
-from adal.portal.figures import case_statistics, overdue_now
+from adal.portal.figures import Figure, case_statistics, overdue_now
 from adal.portal.periods import period_query, regions_of_period
 from adal.ratings import selectors as ratings
 from adal.roadmap import progress
@@ -33,9 +36,24 @@ class Block:
     data: dict = field(default_factory=dict)
 
 
+def region_maps(first: dt.date, groups: list[Figure]) -> dict:
+    """The tile map of the period's regions, named as they were then; and, when the map has been redrawn
+    since, "on today's map": today's regions, each showing the figures of the region it was part of."""
+    regions = regions_of_period(first)
+    named = names_on(regions, first)
+    maps = {"map": tile_map([(kato, n.name) for kato, n in named.items()], groups), "todays_map": None}
+    current = list(regions_of_period(today()))
+    if {r.kato for r in current} != set(named):
+        covered_by = {r.kato: region_then(r.kato, first) for r in current}
+        then = {kato: (old, named[old].name) for kato, old in covered_by.items() if old in named}
+        maps["todays_map"] = tile_map(
+            [(r.kato, r.name) for r in current], groups, then=then, key="todays-map"
+        )
+    return maps
+
+
 def hotline_block(first: dt.date, last: dt.date) -> Block:
     figures = case_statistics(first, last, "region")
-    regions = regions_of_period(first)
     return Block(
         "hotline",
         _("Hotline"),
@@ -44,7 +62,7 @@ def hotline_block(first: dt.date, last: dt.date) -> Block:
         {
             "total": figures.total,
             "overdue": overdue_now(),
-            "map": tile_map([(r.kato, r.name) for r in regions], figures.groups),
+            **region_maps(first, figures.groups),
             "regions": figures.groups,
         },
     )

@@ -13,6 +13,7 @@ from adal.cases.models import Outcome, State
 from adal.cases.selectors import cases_in_period
 from adal.cases.statistics import DIMENSIONS, NO_UNIT, PENDING, Tally, case_tallies, open_overdue
 from adal.core.models import Territory, Unit
+from adal.core.selectors import names_on
 from adal.councils.selectors import last_full_half_year, period_of_days
 from adal.councils.services import today
 from adal.hotline.models import Category, Channel
@@ -122,9 +123,12 @@ def default_period(on: dt.date | None = None) -> tuple[dt.date, dt.date]:
 # ---------------------------------------------------------------- labels
 
 
-def _labels(by: str, keys: list[str]) -> dict[str, str]:
+def _labels(by: str, keys: list[str], on: dt.date) -> dict[str, str]:
+    """Each group's name in the reader's language; a region's as it was named on ``on``."""
     if by == "region":
-        return {t.kato: t.name for t in Territory.objects.filter(kato__in=keys)}
+        return {
+            kato: named.name for kato, named in names_on(Territory.objects.filter(kato__in=keys), on).items()
+        }
     if by == "unit":
         units = Unit.objects.filter(pk__in=[int(k) for k in keys if k])
         return {str(u.pk): u.name for u in units} | {NO_UNIT: str(_("Not yet routed to a unit"))}
@@ -151,7 +155,7 @@ def case_statistics(first: dt.date, last: dt.date, by: str = "region") -> CaseSt
     if by not in DIMENSIONS:
         raise ValueError(f"no grouping by {by!r}")
     tallies = case_tallies(period_of_days(first, last), by)
-    labels = _labels(by, list(tallies))
+    labels = _labels(by, list(tallies), first)
     keys = sorted(tallies, key=lambda k: (labels.get(k, k).casefold(), k))  # by name: never a league table
     rows = [[getattr(tallies[k], c) for c in COUNTS] for k in keys]
     hidden = suppress(rows, THRESHOLD)

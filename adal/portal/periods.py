@@ -28,8 +28,8 @@ def period_from(request, default=default_period) -> tuple[PeriodForm, tuple[dt.d
 
 
 def regions_of_period(on: dt.date) -> QuerySet[Territory]:
-    """The regions and cities of republican significance that existed on `on` (17 in 2019, 20 today).
-    Their names are today's: dated former names (Nur-Sultan in 2019–2022) come with another change."""
+    """The regions and cities of republican significance that existed on `on` (17 in 2019, 20 today);
+    `adal.core.selectors.names_on` names them as they were named then (Nur-Sultan in 2019–2022)."""
     began = Q(valid_from__isnull=True) | Q(valid_from__lte=on)
     not_ended = Q(valid_to__isnull=True) | Q(valid_to__gt=on)
     kinds = [Territory.Kind.REGION, Territory.Kind.CITY]

@@ -21,7 +21,7 @@ from adal.core.audit import audit_record
 from adal.core.files import remove_stored, store_encrypted
 from adal.core.models import Unit
 from adal.core.permissions import SystemActor, require
-from adal.core.workdays import ALMATY, calendar
+from adal.core.workdays import calendar, local_zone
 from adal.roadmap.importers import ImportInvalid, RowError, changes_of, parse_roadmap
 from adal.roadmap.models import (
     Confirmation,
@@ -48,7 +48,7 @@ class RoadmapRefused(permissions.Refused):
 
 
 def today() -> dt.date:
-    return timezone.now().astimezone(ALMATY).date()
+    return timezone.now().astimezone(local_zone()).date()
 
 
 # ---------------------------------------------------------------- who reaches a measure

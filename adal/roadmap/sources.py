@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from adal.cases.selectors import Period
 from adal.cases.statistics import Tally, case_tallies
-from adal.core.workdays import ALMATY
+from adal.core.workdays import local_zone
 from adal.councils.selectors import meetings_held
 from adal.ratings.models import IndexValue
 from adal.ratings.selectors import home_country
@@ -45,7 +45,9 @@ def live_actuals(indicator: Indicator, years: Iterable[int]) -> dict[int, Decima
 
 def year_period(year: int) -> Period:
     """A calendar year in Almaty time."""
-    return Period(dt.datetime(year, 1, 1, tzinfo=ALMATY), dt.datetime(year + 1, 1, 1, tzinfo=ALMATY))
+    return Period(
+        dt.datetime(year, 1, 1, tzinfo=local_zone()), dt.datetime(year + 1, 1, 1, tzinfo=local_zone())
+    )
 
 
 def _rating(key: str, years: list[int], figure: str) -> dict[int, Decimal]:
@@ -78,7 +80,7 @@ def survey_index(key: str, years: list[int]) -> dict[int, Decimal]:
 
 
 def _past_years(years: list[int]) -> list[int]:
-    this_year = dt.datetime.now(ALMATY).year
+    this_year = dt.datetime.now(local_zone()).year
     return [y for y in years if y <= this_year]
 
 

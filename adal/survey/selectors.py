@@ -6,6 +6,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 
 from adal.core.models import Territory
+from adal.core.selectors import names_on
 from adal.stats import estimation as est
 from adal.survey.index import IndexSpec, ItemScoring, as_estimate
 from adal.survey.messages import failure_text, problem_text, weighting_failure_text
@@ -151,8 +152,10 @@ def _components(wave: Wave) -> list:
     return [{"code": c.code, "name": c.name, "share": float(c.weight) / total} for c in components]
 
 
-def _ranked_regions(results: dict, before: dict | None) -> list[dict]:
-    names = {int(t.kato): t.name for t in Territory.objects.filter(kind__in=["region", "city"])}
+def _ranked_regions(results: dict, before: dict | None, on: dt.date) -> list[dict]:
+    """The regions' figures, each region named as it was at the end of the fieldwork."""
+    regions = Territory.objects.filter(kind__in=["region", "city"])
+    names = {int(kato): named.name for kato, named in names_on(regions, on).items()}
     rows = []
     for kato, found in results.get("regions", {}).items():
         earlier = (before or {}).get("regions", {}).get(kato)
@@ -204,7 +207,7 @@ def wave_figures(wave: Wave) -> dict:
         "previous": previous,
         "change": _change(national["index"], before["national"]["index"] if before else None),
         "components": components,
-        "regions": _ranked_regions(results, before),
+        "regions": _ranked_regions(results, before, wave.fieldwork_end),
         "sectors": _sectors(wave, results, [c["code"] for c in components]),
         "sector_question": sector_item(wave.instrument),
     }

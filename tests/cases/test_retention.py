@@ -44,7 +44,7 @@ from adal.core import housekeeping
 from adal.core.files import file_removals_finish, files_dir, remove_stored_on_commit, store_encrypted
 from adal.core.models import AuditEvent, FileRemoval
 from adal.core.permissions import REPORTER, WORKER, NotAllowed
-from adal.core.workdays import ALMATY
+from adal.core.workdays import local_zone
 from adal.demo.history import frozen_at
 from adal.hotline.identity import identity_open
 from adal.hotline.models import Attachment, Message, Transcript
@@ -65,7 +65,7 @@ MONTHS = 60  # Kazakhstan's preset
 
 def months_after(moment: dt.datetime, months: int) -> dt.datetime:
     """The same local time ``months`` calendar months later."""
-    local = moment.astimezone(ALMATY)
+    local = moment.astimezone(local_zone())
     day = add_months(local.date(), months)
     return local.replace(year=day.year, month=day.month, day=day.day)
 
@@ -523,7 +523,7 @@ def test_one_daily_purge_waits_for_the_worker_at_night(db, settings):
     assert schedule_retention(by=WORKER) is True
     assert schedule_retention(by=WORKER) is False  # one is waiting already
     waiting = DBTaskResult.objects.get(task_path=purge_expired_content.module_path, status="READY")
-    run_at = waiting.run_after.astimezone(ALMATY)
+    run_at = waiting.run_after.astimezone(local_zone())
     assert run_at.time() == RETENTION_AT and dt.timedelta(0) < run_at - timezone.now() <= dt.timedelta(days=1)
 
 

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from adal.core.permissions import SYSTEM
-from adal.core.workdays import ALMATY
+from adal.core.workdays import local_zone
 from adal.councils.models import Membership, Position
 from adal.councils.services import meeting_plan, membership_add, person_create
 
@@ -11,7 +11,7 @@ START = dt.date(2019, 1, 1)
 
 
 def at(day: dt.date, hour: int = 15) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour), tzinfo=ALMATY)
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=local_zone())
 
 
 def seat(council, n: int, *, start: dt.date = START, by=SYSTEM, chair: bool = True) -> list[Membership]:

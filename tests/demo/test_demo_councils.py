@@ -7,14 +7,16 @@ from django.db import transaction
 
 from adal.cases.selectors import Period
 from adal.core.models import Territory
-from adal.core.workdays import ALMATY
+from adal.core.workdays import local_zone
 from adal.councils.models import Council, Meeting, Proposal
 from adal.councils.primaries.selectors import Phase, phase, results
 from adal.councils.selectors import meeting_statistics
 from adal.demo.councils import build_councils
 from adal.demo.scenario import build_units
 
-H2_2019 = Period(start=dt.datetime(2019, 7, 1, tzinfo=ALMATY), end=dt.datetime(2020, 1, 1, tzinfo=ALMATY))
+H2_2019 = Period(
+    start=dt.datetime(2019, 7, 1, tzinfo=local_zone()), end=dt.datetime(2020, 1, 1, tzinfo=local_zone())
+)
 NEW_IN_2022 = {"100000000", "330000000", "620000000"}
 
 

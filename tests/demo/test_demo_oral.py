@@ -4,14 +4,14 @@ import datetime as dt
 
 from adal.cases.clocks import Clock
 from adal.cases.models import CaseEvent
-from adal.core.workdays import ALMATY, calendar
+from adal.core.workdays import calendar, local_zone
 from adal.demo.oral import PHONE_CORRECTION, PHONE_TRANSCRIPT, build_oral_reports
 from adal.hotline.models import Report
 from tests.cases.conftest import org  # noqa: F401 - the fixture
 
 
 def local_day(moment):
-    return moment.astimezone(ALMATY).date()
+    return moment.astimezone(local_zone()).date()
 
 
 def test_a_corrected_and_confirmed_call_a_confirmed_visit_and_a_letter_registered_three_days_late(org):  # noqa: F811

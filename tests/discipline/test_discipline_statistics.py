@@ -4,7 +4,7 @@ import pytest
 
 from adal.cases.selectors import Period
 from adal.core.permissions import SYSTEM
-from adal.core.workdays import ALMATY
+from adal.core.workdays import local_zone
 from adal.discipline.selectors import discipline_statistics
 from adal.discipline.services import proceeding_appeal, proceeding_appeal_decide
 from tests.discipline.conftest import AKTOBE, EAST_KZ, KYZYLORDA
@@ -96,7 +96,9 @@ def test_every_breakdown_adds_up_to_the_people_held_responsible(h2_2019):
 
 
 def test_a_period_object_gives_the_same_figures(h2_2019):
-    period = Period(start=dt.datetime(2019, 7, 1, tzinfo=ALMATY), end=dt.datetime(2020, 1, 1, tzinfo=ALMATY))
+    period = Period(
+        start=dt.datetime(2019, 7, 1, tzinfo=local_zone()), end=dt.datetime(2020, 1, 1, tzinfo=local_zone())
+    )
     assert discipline_statistics(period) == discipline_statistics(**H2_2019)
 
 
@@ -118,6 +120,8 @@ def test_an_empty_period(h2_2019):
 
 
 def test_a_period_and_dates_together_are_a_programming_error(db):
-    period = Period(start=dt.datetime(2019, 7, 1, tzinfo=ALMATY), end=dt.datetime(2020, 1, 1, tzinfo=ALMATY))
+    period = Period(
+        start=dt.datetime(2019, 7, 1, tzinfo=local_zone()), end=dt.datetime(2020, 1, 1, tzinfo=local_zone())
+    )
     with pytest.raises(TypeError):
         discipline_statistics(period, date_from=D(2019, 7, 1))

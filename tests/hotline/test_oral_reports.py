@@ -13,14 +13,14 @@ from django.utils import timezone
 from adal.cases.models import CaseEvent
 from adal.core.models import AuditEvent
 from adal.core.permissions import REPORTER, NotAllowed, Refused
-from adal.core.workdays import ALMATY
+from adal.core.workdays import local_zone
 from adal.hotline.models import Report, Transcript, TranscriptCorrection
 from adal.hotline.services import report_submit, transcript_confirm, transcript_correct
 from tests.conftest import PASSWORD, totp_now
 from tests.hotline.test_pages import FORM, receipt_from_slip, submit
 
 ORAL = ["phone", "in_person"]
-TODAY = lambda: timezone.now().astimezone(ALMATY).date()  # noqa: E731
+TODAY = lambda: timezone.now().astimezone(local_zone()).date()  # noqa: E731
 
 
 def sign_in(client, operator):
@@ -83,7 +83,7 @@ def test_a_letter_is_registered_with_the_day_it_was_received(client, operator):
     response = register(client, channel="letter", received_on=three_days_ago.isoformat())
     assert response.status_code == 200
     report = Report.objects.get()
-    assert report.received_at == dt.datetime.combine(three_days_ago, dt.time(12), tzinfo=ALMATY)
+    assert report.received_at == dt.datetime.combine(three_days_ago, dt.time(12), tzinfo=local_zone())
     assert timezone.now() - report.registered_at < dt.timedelta(minutes=1)
     assert report.content["description"] == FORM["description"]  # a letter is its own account
     assert not Transcript.objects.exists()
@@ -146,9 +146,9 @@ def test_a_call_or_a_visit_may_be_dated_earlier_and_is_checked_alike(client, ope
     assert response.status_code == 200
     report = Report.objects.get()
     assert (
-        report.received_at.astimezone(ALMATY).date()
+        report.received_at.astimezone(local_zone()).date()
         == yesterday
-        < report.registered_at.astimezone(ALMATY).date()
+        < report.registered_at.astimezone(local_zone()).date()
     )
 
 

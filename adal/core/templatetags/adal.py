@@ -1,4 +1,9 @@
+import datetime as dt
+
 from django import template
+
+from adal.core.selectors import territory_name
+from adal.core.workdays import local_zone
 
 register = template.Library()
 
@@ -23,3 +28,14 @@ def may(context, capability: str, obj=None) -> bool:
     from adal.core.permissions import may as permitted
 
     return permitted(context["request"].user, capability, obj)
+
+
+@register.filter
+def named_on(territory, when) -> str:
+    """``{{ case.region|named_on:case.received_at }}``: the territory as it was named on that day (a date,
+    or a moment read in the country's time zone); a dash for none."""
+    if not territory:
+        return "—"
+    if isinstance(when, dt.datetime):
+        when = when.astimezone(local_zone()).date()
+    return territory_name(territory, when) if when else territory.name

@@ -6,7 +6,10 @@ from adal.core.workdays import calendar
 
 
 class Command(BaseCommand):
-    help = "Print the date N working days after DATE on the KZ calendar with its exceptions."
+    help = (
+        "Print the date N working days after DATE on the country's calendar (ADAL_COUNTRY) with its "
+        "exceptions."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("date", help="start date, YYYY-MM-DD (counting starts the working day after)")
