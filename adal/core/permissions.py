@@ -44,7 +44,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "primary.manage": frozenset({R.COUNCIL_SECRETARY, R.ADMINISTRATOR}),
     "voter.register": frozenset({R.ADMINISTRATOR}),
     # the disciplinary registry
-    "discipline.record": frozenset({R.UNIT_HEAD, R.ADMINISTRATOR}),
+    "discipline.record": frozenset({R.DISCIPLINE_SECRETARY, R.ADMINISTRATOR}),
     # ratings and the national index
     "ratings.manage": frozenset({R.ANALYST, R.ADMINISTRATOR}),
     "survey.manage": frozenset({R.ANALYST, R.ADMINISTRATOR}),
