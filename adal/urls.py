@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("adal.cases.urls")),
     path("", include("adal.councils.urls")),
     path("", include("adal.councils.primaries.urls")),
+    path("", include("adal.discipline.urls")),
     path("", include("adal.ratings.urls")),
     path("", include("adal.survey.urls")),
     path("", include("adal.roadmap.urls")),

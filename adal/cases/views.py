@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from adal.cases import disclosure as d
 from adal.cases import forms as f
 from adal.cases import services as s
+from adal.cases.links import linked_to
 from adal.cases.models import OPEN_STATES, Case, RiskLevel, State, StateBodyRequest
 from adal.cases.retention import RetentionRefused, case_hold_lift, case_hold_place, retention_of
 from adal.cases.selectors import QueueFilters, case_for, case_retaliation, queue_counts, queue_page
@@ -191,6 +192,7 @@ def _render_case(request, case, *, failed=None, status=200):
         "links": case.links.select_related("other__report"),
         "actions": actions,
         "may_put_on_agenda": may(request.user, "council.put_case_on_agenda", case),
+        "linked": linked_to(case, request.user),
         "identity": d.identity_panel(request.user, case),
         "disclosure_form": f.DisclosureRequestForm(prefix="disclosure"),
         "labels": {name: s.RULES[name].label for name in s.RULES},

@@ -144,6 +144,8 @@ class Role(models.TextChoices):
     # Outside every case's chain of command: decides disclosure requests for a confidential reporter's
     # identity, and never reads the content of reports.
     IDENTITY_CUSTODIAN = "identity_custodian", _("Identity custodian")
+    # Keeps the register of party discipline for the members of their unit's territories.
+    DISCIPLINE_SECRETARY = "discipline_secretary", _("Discipline secretary")
 
 
 class User(AbstractUser):

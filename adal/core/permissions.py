@@ -37,13 +37,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "identity.request": frozenset({R.CASE_OFFICER, R.UNIT_HEAD, R.ADMINISTRATOR}),
     "identity.approve": frozenset({R.IDENTITY_CUSTODIAN}),
     # councils and primaries
-    "council.create": frozenset({R.ADMINISTRATOR}),
+    "council.create": frozenset({R.COUNCIL_SECRETARY, R.ADMINISTRATOR}),
     "council.manage": frozenset({R.COUNCIL_SECRETARY, R.ADMINISTRATOR}),
+    "council.seat": frozenset({R.COUNCIL_SECRETARY, R.ADMINISTRATOR}),
     "council.put_case_on_agenda": frozenset({R.CASE_OFFICER, R.UNIT_HEAD, R.ADMINISTRATOR}),
     "primary.manage": frozenset({R.COUNCIL_SECRETARY, R.ADMINISTRATOR}),
     "voter.register": frozenset({R.ADMINISTRATOR}),
     # the disciplinary registry
-    "discipline.record": frozenset({R.UNIT_HEAD, R.ADMINISTRATOR}),
+    "discipline.record": frozenset({R.DISCIPLINE_SECRETARY, R.ADMINISTRATOR}),
     # ratings and the national index
     "ratings.manage": frozenset({R.ANALYST, R.ADMINISTRATOR}),
     "survey.manage": frozenset({R.ANALYST, R.ADMINISTRATOR}),
@@ -83,6 +84,7 @@ CAPABILITY_LABELS = {
     "identity.approve": gettext_lazy("approve or refuse the disclosure of a reporter's identity"),
     "council.create": gettext_lazy("create councils"),
     "council.manage": gettext_lazy("manage a council"),
+    "council.seat": gettext_lazy("seat and unseat a council's members"),
     "council.put_case_on_agenda": gettext_lazy("put a case on a council's agenda"),
     "primary.manage": gettext_lazy("run a council's primaries"),
     "voter.register": gettext_lazy("register voters of the primaries"),

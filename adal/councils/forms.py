@@ -2,6 +2,7 @@
 councils themselves (quorum, states, dates, scope) are the services' and come back as form errors."""
 
 import re
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,7 +10,17 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from adal.cases.models import Case
-from adal.councils.models import PROPOSAL_OUTCOMES, AgendaItem, Council, Meeting, Proposal, Topic
+from adal.core.models import Territory, Unit
+from adal.councils.models import (
+    PROPOSAL_OUTCOMES,
+    AgendaItem,
+    Council,
+    Meeting,
+    Person,
+    Position,
+    Proposal,
+    Topic,
+)
 from adal.councils.selectors import attendance_candidates, chosen_period
 
 
@@ -231,3 +242,83 @@ class PeriodForm(forms.Form):
         if not self.errors:
             data["from"], data["to"] = chosen_period(data.get("from"), data.get("to"))
         return data
+
+
+# ---------------------------------------------------------------- the councils' register
+
+
+class CouncilCreateForm(forms.Form):
+    """A new council: the unit's choices are those the user may create a council for."""
+
+    unit = forms.ModelChoiceField(
+        label=_("Organisation unit"),
+        queryset=Unit.objects.none(),
+        help_text=_("Only units whose unit above already has a council are listed: councils form a tree."),
+        error_messages={"required": _("Choose the unit the council belongs to.")},
+    )
+    name_ru = forms.CharField(label=_("Name (Russian)"), max_length=255)
+    name_kk = forms.CharField(label=_("Name (Kazakh)"), max_length=255)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=255)
+    slug = forms.SlugField(
+        label=_("Address of the public page"),
+        max_length=80,
+        required=False,
+        help_text=_("Latin letters, digits and hyphens; leave empty for one made from the English name."),
+    )
+    territory = forms.ModelChoiceField(
+        label=_("Territory"),
+        queryset=Territory.objects.filter(valid_to__isnull=True).order_by("kato"),
+        required=False,
+        help_text=_("Leave empty for the territory of the unit."),
+    )
+    quorum_fraction = forms.DecimalField(
+        label=_("Quorum"),
+        min_value=Decimal(0),
+        max_value=Decimal("0.99"),
+        decimal_places=2,
+        initial=Decimal("0.50"),
+        help_text=_("A meeting has a quorum when more than this share of the current members is present."),
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class MemberAddForm(forms.Form):
+    """Seat someone already known, or a new person named here."""
+
+    person = forms.ModelChoiceField(
+        label=_("Person already known"), queryset=Person.objects.all(), required=False, empty_label="—"
+    )
+    full_name = forms.CharField(label=_("Or a new person: full name"), max_length=255, required=False)
+    full_name_latin = forms.CharField(label=_("Full name in Latin letters"), max_length=255, required=False)
+    position = forms.ChoiceField(label=_("Position"), choices=Position.choices, initial=Position.MEMBER)
+    term_start = forms.DateField(label=_("Term starts"), widget=_date_input())
+    term_end = forms.DateField(
+        label=_("Term ends"),
+        widget=_date_input(),
+        required=False,
+        help_text=_("The last day of the term; leave empty for a term with no set end."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        person, name = data.get("person"), (data.get("full_name") or "").strip()
+        if person and name:
+            self.add_error("full_name", _("Choose a person already known or name a new one, not both."))
+        elif not person and not name and "person" not in self.errors:
+            self.add_error("person", _("Choose a person already known or name a new one."))
+        start, end = data.get("term_start"), data.get("term_end")
+        if start and end and end < start:
+            self.add_error("term_end", _("The term cannot end before it starts."))
+        return data
+
+
+class MemberCeaseForm(forms.Form):
+    on = forms.DateField(
+        label=_("No longer sits from"),
+        widget=_date_input(),
+        help_text=_("The first day the person no longer sits on the council."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=255, required=False)

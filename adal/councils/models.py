@@ -43,9 +43,9 @@ class Topic(models.Model):
     name = InLanguage()
 
 
-# Paths under /councils/ that are pages of their own (adal/councils/urls.py): a council with one of these
-# addresses would never be reached.
-RESERVED_SLUGS = frozenset({"feed", "statistics"})
+# Paths under /councils/ and /staff/councils/ that are pages of their own (adal/councils/urls.py): a
+# council with one of these addresses would never be reached.
+RESERVED_SLUGS = frozenset({"feed", "statistics", "new"})
 
 
 def slug_not_reserved(value: str) -> None:

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +12,7 @@ from adal.cases.clocks import local_date
 from adal.cases.models import Case
 from adal.cases.selectors import Period
 from adal.core import permissions
-from adal.core.models import Role, Territory, User
+from adal.core.models import Role, Territory, Unit, User
 from adal.core.selectors import names_on
 from adal.core.workdays import local_zone
 from adal.councils.models import (
@@ -42,6 +42,37 @@ def councils_managed_by(user: User) -> QuerySet[Council]:
     if permissions.role_of(user) == Role.ADMINISTRATOR:
         return Council.objects.all()
     return Council.objects.filter(unit_id=user.unit_id) if user.unit_id else Council.objects.none()
+
+
+def councils_seated_by(user: User) -> QuerySet[Council]:
+    """The councils whose members the user seats: as ``may(user, "council.seat", council)`` says (a
+    secretary, their own council and those just below it; an administrator, every council)."""
+    if not permissions.may(user, "council.seat"):
+        return Council.objects.none()
+    if permissions.role_of(user) == Role.ADMINISTRATOR:
+        return Council.objects.all()
+    if not user.unit_id:
+        return Council.objects.none()
+    return Council.objects.filter(Q(unit_id=user.unit_id) | Q(parent__unit_id=user.unit_id))
+
+
+def units_awaiting_council(user: User) -> QuerySet[Unit]:
+    """Units the user may create a council for: units without one whose unit above has one (or that
+    head the tree), each as ``may(user, "council.create", unit)`` says."""
+    if not permissions.may(user, "council.create"):
+        return Unit.objects.none()
+    with_council = Council.objects.values("unit_id")
+    free = Unit.objects.exclude(pk__in=with_council).filter(
+        Q(parent__isnull=True) | Q(parent_id__in=with_council)
+    )
+    return Unit.objects.filter(pk__in=[u.pk for u in free if permissions.may(user, "council.create", u)])
+
+
+def memberships_of(council: Council) -> list[Membership]:
+    """Every membership of the council, current and past: the newest terms first, the chair first
+    among the terms that start on the same day."""
+    rows = Membership.objects.filter(council=council).select_related("person")
+    return sorted(rows, key=lambda m: (-m.term_start.toordinal(), POSITION_ORDER[m.position], m.pk))
 
 
 def is_member(user: User | None, council: Council, on: dt.date | None = None) -> bool:

@@ -67,6 +67,43 @@ def _council_in_reach(user: User, council: Council) -> bool:
     return user.unit_id is not None and user.unit_id == council.unit_id
 
 
+@permissions.object_rule("council.create")
+def _unit_in_reach(user: User, unit: Unit) -> bool:
+    """A council secretary creates the councils of the units just below their own council's unit (the
+    council above manages them into being); an administrator, any council."""
+    if permissions.role_of(user) == Role.ADMINISTRATOR:
+        return True
+    return (
+        user.unit_id is not None
+        and unit.parent_id == user.unit_id
+        and Council.objects.filter(unit_id=user.unit_id).exists()
+    )
+
+
+@permissions.object_rule("council.seat")
+def _seats_in_reach(user: User, council: Council) -> bool:
+    """Members are seated by the council's own secretary or by the secretary of the council above;
+    an administrator seats them anywhere."""
+    if permissions.role_of(user) == Role.ADMINISTRATOR:
+        return True
+    if user.unit_id is None:
+        return False
+    return user.unit_id == council.unit_id or (
+        council.parent_id is not None and council.parent.unit_id == user.unit_id
+    )
+
+
+def may_seat(user, council: Council) -> bool:
+    return permissions.may(user, "council.seat", council)
+
+
+def _require_seater(by, council: Council) -> None:
+    if not may_seat(by, council):
+        raise CouncilActionRefused(
+            _("Only the secretary of this council or of the council above, or an administrator, may do this.")
+        )
+
+
 def may_manage(user, council: Council) -> bool:
     return permissions.may(user, "council.manage", council)
 
@@ -142,8 +179,10 @@ def council_create(
     by,
 ) -> Council:
     """The council of a unit; it hangs under the council of the unit above, which must exist."""
-    if not permissions.may(by, "council.create"):
-        raise CouncilActionRefused(_("Only an administrator may create a council."))
+    if not permissions.may(by, "council.create", unit):
+        raise CouncilActionRefused(
+            _("Only an administrator or the secretary of the council above may create this council.")
+        )
     names = [n.strip() for n in (name_ru, name_kk, name_en)]
     if not all(names):
         raise CouncilActionRefused(_("Give the council's name in Russian, Kazakh and English."))
@@ -274,7 +313,7 @@ def membership_add(
 ) -> Membership:
     """Seat a person for a term. Refused if it overlaps another term of theirs on this council, or if
     it would give the council two chairs on any day."""
-    _require_manager(by, council)
+    _require_seater(by, council)
     if position not in Position.values:
         raise CouncilActionRefused(_("Choose a position from the list."))
     if term_end is not None and term_end < term_start:
@@ -324,7 +363,7 @@ def membership_add(
 
 def membership_cease(*, membership: Membership, on: dt.date, reason: str = "", by) -> Membership:
     """End a membership early; ``on`` is the first day the person no longer sits."""
-    _require_manager(by, membership.council)
+    _require_seater(by, membership.council)
     if on < membership.term_start:
         raise CouncilActionRefused(_("A membership cannot cease before its term starts."))
     if membership.term_end is not None and on > membership.term_end:

@@ -20,7 +20,10 @@ urlpatterns = [
     path("councils/<slug:slug>/news/<int:pk>/", views.news_detail, name="news"),
     path("staff/councils/", views.staff_home, name="staff_home"),
     path("staff/councils/cases/<int:pk>/agenda/", views.case_agenda, name="case_agenda"),
+    path("staff/councils/new/", views.council_new, name="council_new"),
     path("staff/councils/<slug:slug>/", views.staff_council, name="staff_council"),
+    path("staff/councils/<slug:slug>/members/", views.staff_members, name="staff_members"),
+    path("staff/councils/<slug:slug>/members/<int:pk>/cease/", views.member_cease, name="member_cease"),
     path("staff/councils/<slug:slug>/meetings/new/", views.meeting_new, name="meeting_new"),
     path("staff/councils/<slug:slug>/meetings/<int:pk>/", views.staff_meeting, name="staff_meeting"),
     path(

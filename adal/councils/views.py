@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,9 +31,13 @@ from adal.councils.selectors import (
     council_page,
     council_tree,
     councils_managed_by,
+    councils_seated_by,
     meetings_open_for_case,
+    members_current,
+    memberships_of,
     minutes_visible,
     proposal_visible,
+    units_awaiting_council,
 )
 
 # ---------------------------------------------------------------- publicity: Open Graph and share links
@@ -212,7 +217,11 @@ def _managed(request, slug: str) -> Council:
 
 @requires("council.manage")
 def staff_home(request):
-    return render(request, "councils/staff/home.html", {"councils": councils_managed_by(request.user)})
+    context = {
+        "councils": councils_managed_by(request.user),
+        "seated": councils_seated_by(request.user),
+    }
+    return render(request, "councils/staff/home.html", context)
 
 
 @requires("council.manage")
@@ -527,3 +536,115 @@ def case_agenda(request, pk: int):
             return redirect("cases:case", pk=case.pk)
     status = 400 if form.is_bound else 200
     return render(request, "councils/staff/case_agenda.html", {"case": case, "form": form}, status=status)
+
+
+# ---------------------------------------------------------------- the register: councils and their members
+
+
+@requires("council.create")
+def council_new(request):
+    """An administrator creates any council; a secretary, the councils of the units just below their
+    own. The new council's members are seated next, on its members' page."""
+    units = units_awaiting_council(request.user)
+    form = f.CouncilCreateForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            council = s.council_create(
+                unit=d["unit"],
+                name_ru=d["name_ru"],
+                name_kk=d["name_kk"],
+                name_en=d["name_en"],
+                slug=d["slug"],
+                territory=d["territory"],
+                quorum_fraction=d["quorum_fraction"],
+                by=request.user,
+            )
+        except s.CouncilActionRefused as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("The council is created. Seat its members now."))
+            return redirect("councils:staff_members", council.slug)
+    status = 400 if form.is_bound else 200
+    return render(request, "councils/staff/council_new.html", {"form": form, "units": units}, status=status)
+
+
+def _seated(request, slug: str) -> Council:
+    council = _council(slug)
+    require(request.user, "council.seat", council)
+    return council
+
+
+def _members_page(request, council: Council, *, add_form=None, cease_forms=None, status=200):
+    memberships = memberships_of(council)
+    cease_forms = cease_forms or {}
+    rows = [
+        {
+            "membership": m,
+            "form": cease_forms.get(m.pk)
+            or (f.MemberCeaseForm(prefix=f"cease-{m.pk}") if m.ceased_on is None else None),
+        }
+        for m in memberships
+    ]
+    context = {
+        "council": council,
+        "rows": rows,
+        "current": {m.pk for m in members_current(council)},
+        "form": add_form or f.MemberAddForm(prefix="add"),
+        "manages": s.may_manage(request.user, council),
+    }
+    return render(request, "councils/staff/members.html", context, status=status)
+
+
+@requires("council.seat")
+def staff_members(request, slug: str):
+    """The council's members, past and present; seat a member (POST), or end a membership."""
+    council = _seated(request, slug)
+    if request.method != "POST":
+        return _members_page(request, council)
+    form = f.MemberAddForm(request.POST, prefix="add")
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            with transaction.atomic():  # a new person is not left behind when the seat is refused
+                person = d["person"] or s.person_create(
+                    full_name=d["full_name"], full_name_latin=d["full_name_latin"], by=request.user
+                )
+                s.membership_add(
+                    council=council,
+                    person=person,
+                    position=d["position"],
+                    term_start=d["term_start"],
+                    term_end=d["term_end"],
+                    by=request.user,
+                )
+        except s.CouncilActionRefused as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("%(person)s is seated.") % {"person": person.name})
+            return redirect("councils:staff_members", council.slug)
+    return _members_page(request, council, add_form=form, status=400)
+
+
+@requires("council.seat")
+@require_POST
+def member_cease(request, slug: str, pk: int):
+    council = _seated(request, slug)
+    membership = get_object_or_404(council.memberships.select_related("person", "council"), pk=pk)
+    form = f.MemberCeaseForm(request.POST, prefix=f"cease-{pk}")
+    if form.is_valid():
+        try:
+            s.membership_cease(
+                membership=membership,
+                on=form.cleaned_data["on"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except s.CouncilActionRefused as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(
+                request, _("The membership of %(person)s has ended.") % {"person": membership.person.name}
+            )
+            return redirect("councils:staff_members", council.slug)
+    return _members_page(request, council, cease_forms={pk: form}, status=400)

@@ -190,6 +190,7 @@ def build_accounts(units: dict[str, Unit]) -> list[DemoAccount]:
         Role.ADMINISTRATOR: "centre",
         Role.AUDITOR: "centre",
         Role.IDENTITY_CUSTODIAN: "centre",
+        Role.DISCIPLINE_SECRETARY: "centre",
     }
     accounts = []
     for role, unit_key in placement.items():

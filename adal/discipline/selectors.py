@@ -17,10 +17,12 @@ from django.utils import timezone
 
 from adal.cases.clocks import local_date
 from adal.cases.selectors import Period
-from adal.core.models import Territory
+from adal.core import permissions
+from adal.core.models import Role, Territory
 from adal.core.selectors import NamesOfTheTime
 from adal.discipline.models import (
     STANDING,
+    PartyMember,
     PositionLevel,
     Proceeding,
     PublicationRule,
@@ -29,6 +31,7 @@ from adal.discipline.models import (
     sanctions_at_least,
     severity,
 )
+from adal.discipline.services import regions_in_reach
 
 
 def period_dates(period: Period) -> tuple[dt.date, dt.date]:
@@ -149,3 +152,55 @@ def public_entries(rule: PublicationRule | None = None, *, today: dt.date | None
         }
         for p in entries
     ]
+
+
+# ---------------------------------------------------------------- the register's staff pages
+
+
+def members_in_reach(user, query: str = "") -> QuerySet[PartyMember]:
+    """The party members the user records: as ``may(user, "discipline.record", member)`` says of each
+    (the members of their unit's territories; everyone, for the top unit and an administrator)."""
+    if not permissions.may(user, "discipline.record"):
+        return PartyMember.objects.none()
+    members = PartyMember.objects.select_related("region")
+    unit = getattr(user, "unit", None)
+    if permissions.role_of(user) != Role.ADMINISTRATOR and not isinstance(user, permissions.SystemActor):
+        if unit is None:
+            return PartyMember.objects.none()
+        if unit.parent_id is not None:
+            members = members.filter(region_id__in=regions_in_reach(unit))
+    query = query.strip()
+    if query:
+        members = members.filter(Q(full_name__icontains=query) | Q(membership_number__icontains=query))
+    return members.order_by("full_name", "pk")
+
+
+def proceedings_of_case(case_id: int) -> QuerySet[Proceeding]:
+    """The proceedings opened on the grounds of a hotline case (the case page lists them)."""
+    return Proceeding.objects.filter(case_id=case_id).select_related("member").order_by("opened_on", "pk")
+
+
+def case_proceedings(user, case) -> list[dict]:
+    """The proceedings of a case as its page shows them; linked to the register where the reader
+    records that member (registered with ``adal.cases.links`` by the app's config)."""
+    from django.urls import reverse
+
+    rows = []
+    for p in proceedings_of_case(case.pk):
+        url = ""
+        if permissions.may(user, "discipline.record", p):
+            url = reverse("discipline:staff_member", args=[p.member_id])
+        rows.append(
+            {
+                "pk": p.pk,
+                "member": p.member.full_name,
+                "position": p.position,
+                "status": p.get_status_display(),
+                "sanction": p.get_sanction_display() if p.sanction else "",
+                "opened_on": p.opened_on,
+                "decided_on": p.decided_on,
+                "deciding_body": p.deciding_body,
+                "url": url,
+            }
+        )
+    return rows

@@ -9,13 +9,14 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from adal.cases.models import Case, Measure, MeasureKind
 from adal.core import permissions
 from adal.core.audit import audit_record
-from adal.core.models import Territory
+from adal.core.models import Role, Territory, Unit
 from adal.discipline.models import (
     STANDING,
     Grounds,
@@ -39,10 +40,49 @@ class DisciplineRefused(permissions.Refused):
 # ---------------------------------------------------------------- checks shared by the services
 
 
-def _check_may_record(by) -> None:
-    """``by`` is the person recording, or the system actor (imports, the demo)."""
+@permissions.object_rule("discipline.record")
+def _in_reach(user, obj) -> bool:
+    """A discipline secretary keeps the register of the members whose region (now, or at the time of a
+    proceeding) is the territory of their own unit or of a unit below it; the secretary of the tree's
+    top unit, and an administrator, keep all of it. ``obj`` is a region, a member or a proceeding."""
+    if permissions.role_of(user) == Role.ADMINISTRATOR:
+        return True
+    unit = user.unit
+    if unit is None:
+        return False
+    if unit.parent_id is None:
+        return True
+    return bool(regions_of(obj) & set(regions_in_reach(unit)))
+
+
+def regions_of(obj) -> set[int]:
+    if isinstance(obj, Territory):
+        return {obj.pk}
+    if isinstance(obj, PartyMember):
+        return {obj.region_id}
+    if isinstance(obj, Proceeding):
+        return {obj.region_id, obj.member.region_id}
+    raise TypeError(f"no region for {obj!r}")
+
+
+def regions_in_reach(unit: Unit) -> QuerySet:
+    """The territories of ``unit`` and of the units below it (ids)."""
+    return Unit.objects.filter(path__startswith=unit.path, territory__isnull=False).values_list(
+        "territory_id", flat=True
+    )
+
+
+def _check_may_record(by, obj=None) -> None:
+    """``by`` is the person recording, or the system actor (imports, the demo); ``obj`` (a region, a
+    member, a proceeding) must lie in their reach."""
     if not permissions.may(by, "discipline.record"):
-        raise DisciplineRefused(_("Only a unit head or an administrator may record party discipline."))
+        raise DisciplineRefused(
+            _("Only a discipline secretary or an administrator may record party discipline.")
+        )
+    if obj is not None and not permissions.may(by, "discipline.record", obj):
+        raise DisciplineRefused(
+            _("This party member's region lies outside the territories of your unit: you may not record it.")
+        )
 
 
 def _invalid(field: str, message: str) -> ValidationError:
@@ -165,6 +205,7 @@ def member_create(
         is_public_official=is_public_official,
     )
     _clean_member(member)
+    _check_may_record(by, member)
     with transaction.atomic():
         _save_member(member)
         audit_record(
@@ -178,13 +219,14 @@ def member_create(
 
 def member_update(*, member: PartyMember, by, **changes) -> PartyMember:
     """A member's present record (post, region...). Proceedings keep what they copied at the time."""
-    _check_may_record(by)
+    _check_may_record(by, member)
     unknown = set(changes) - MEMBER_FIELDS
     if unknown:
         raise TypeError(f"member_update() cannot change {sorted(unknown)}")
     for name, value in changes.items():
         setattr(member, name, value)
     _clean_member(member)
+    _check_may_record(by, member)  # a member moved out of reach is the new region's to record
     with transaction.atomic():
         _save_member(member)
         audit_record(
@@ -235,7 +277,7 @@ def proceeding_open(
 ) -> Proceeding:
     """Open a proceeding. ``region`` is the member's region at the time, when it is no longer the
     member's present one (a record entered late, a member who has moved)."""
-    _check_may_record(by)
+    _check_may_record(by, member)
     grounds_details, deciding_body = grounds_details.strip(), deciding_body.strip()
     case = _clean_grounds(grounds, grounds_details, case, measure)
     if not deciding_body:
@@ -285,7 +327,7 @@ def proceeding_decide(
     by,
 ) -> Proceeding:
     """Record the sanction. ``region`` corrects the region of the time, if it changed since opening."""
-    _check_may_record(by)
+    _check_may_record(by, proceeding)
     _refuse_unless(
         proceeding, Status.OPEN, _("The proceeding is already “%(status)s”: it can be decided only once.")
     )
@@ -322,7 +364,7 @@ def proceeding_decide(
 
 def proceeding_appeal(*, proceeding: Proceeding, filed_on: dt.date, by) -> Proceeding:
     """The member appeals the decision; the sanction stands until the appeal is decided."""
-    _check_may_record(by)
+    _check_may_record(by, proceeding)
     _refuse_unless(
         proceeding,
         Status.DECIDED,
@@ -358,7 +400,7 @@ def proceeding_appeal_decide(
     by,
 ) -> Proceeding:
     """Uphold the sanction, or reverse it with a reason; a reversed sanction no longer counts."""
-    _check_may_record(by)
+    _check_may_record(by, proceeding)
     _refuse_unless(
         proceeding, Status.APPEALED, _("There is no pending appeal: the proceeding is “%(status)s”.")
     )

@@ -64,3 +64,49 @@ class UploadForm(forms.Form):
         ),
         error_messages={"required": _("Choose the file to import."), "empty": _("The file is empty.")},
     )
+
+
+TABLE_HELP = _("CSV (UTF-8) or XLSX, in the columns of the template; at most 5 MB.")
+
+
+class InstrumentUploadForm(forms.Form):
+    code = forms.SlugField(
+        label=_("Code"), max_length=40, help_text=_("Latin letters, digits and hyphens, e.g. ncpi-2026.")
+    )
+    name_ru = forms.CharField(label=_("Name (Russian)"), max_length=255)
+    name_kk = forms.CharField(label=_("Name (Kazakh)"), max_length=255)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=255)
+    min_age = forms.IntegerField(label=_("Youngest respondent's age"), min_value=0, max_value=120, initial=18)
+    max_age = forms.IntegerField(label=_("Oldest plausible age"), min_value=1, max_value=130, initial=110)
+    file = forms.FileField(
+        label=_("Instrument file"),
+        help_text=TABLE_HELP,
+        error_messages={"required": _("Choose the file to import."), "empty": _("The file is empty.")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_age"), data.get("max_age")
+        if low is not None and high is not None and high <= low:
+            self.add_error("max_age", _("The oldest age must be above the youngest."))
+        return data
+
+
+class MarginsUploadForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=255)
+    source = forms.CharField(
+        label=_("Source"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Who published the figures, and which table: e.g. the Bureau of National Statistics."),
+    )
+    source_url = forms.URLField(label=_("Source address"), required=False, assume_scheme="https")
+    reference_date = forms.DateField(
+        label=_("Reference date"),
+        widget=DateInput(),
+        help_text=_("The day the figures count the population on; its map of regions is used."),
+    )
+    file = forms.FileField(
+        label=_("Margins file"),
+        help_text=TABLE_HELP,
+        error_messages={"required": _("Choose the file to import."), "empty": _("The file is empty.")},
+    )

@@ -41,6 +41,7 @@ from adal.survey.models import (
     Wave,
 )
 from adal.survey.readers import TableError, open_table, sniff_format
+from adal.survey.registers import RegisterInvalid, RowError, parse_instrument, parse_margins
 from adal.survey.selectors import index_spec, margin_totals, regions_on, sector_item, wave_schema
 from adal.survey.storage import BLOCK_ROWS, Staging, blocks_write, column_write, columns_read
 from adal.survey.validation import BLANK_CODE, DESIGN_COLUMNS, Validator
@@ -624,3 +625,43 @@ def _plain(value):
     if isinstance(value, np.integer):
         return int(value)
     return value
+
+
+# ---------------------------------------------------------------- the registers, from a file
+
+
+def instrument_import(
+    *, code: str, name: dict, content: bytes, min_age: int = 18, max_age: int = 110, by
+) -> Instrument:
+    """An instrument from its table (``adal.survey.registers``), checked whole: a file with any bad row
+    raises ``RegisterInvalid`` naming every one, and nothing is written."""
+    _require_analyst(by)
+    spec = {"code": code, "name": name, "min_age": min_age, "max_age": max_age, **parse_instrument(content)}
+    try:
+        return instrument_create(spec=spec, by=by)
+    except SurveyRefused as refused:
+        raise RegisterInvalid([RowError(None, str(refused))]) from None
+
+
+def census_margins_import(
+    *, name: str, source: str, source_url: str = "", reference_date: dt.date, content: bytes, by
+) -> CensusMargins:
+    """Census margins from their table, for the map of ``reference_date``; all or nothing, as above."""
+    _require_analyst(by)
+    if not source.strip():
+        raise SurveyRefused(_("State the source of the census margins."))
+    regions = {t.kato: t.name for t in regions_on(reference_date)}
+    margins = parse_margins(content, regions)
+    try:
+        return census_margins_create(
+            name=name,
+            source=source,
+            source_url=source_url,
+            reference_date=reference_date,
+            age_groups=margins.age_groups,
+            region_sex_age=margins.region_sex_age,
+            settlement=margins.settlement,
+            by=by,
+        )
+    except SurveyRefused as refused:
+        raise RegisterInvalid([RowError(None, str(refused))]) from None

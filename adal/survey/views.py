@@ -3,8 +3,9 @@
 Analysts may also look at a draft wave's pages before publishing it."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -12,13 +13,16 @@ from django.views.decorators.http import require_POST
 from adal.core.middleware import request_max_bytes
 from adal.core.permissions import requires
 from adal.survey import forms as f
+from adal.survey import registers
 from adal.survey import services as s
 from adal.survey.charts import ranked_bars
-from adal.survey.models import MicrodataImport, Wave
+from adal.survey.models import CensusMargins, Instrument, MicrodataImport, Wave
+from adal.survey.registers import RegisterInvalid
 from adal.survey.selectors import (
     import_described,
     methodology,
     published_waves,
+    regions_on,
     wave_figures,
     waves_for_staff,
     waves_trend,
@@ -143,3 +147,87 @@ def staff_wave_action(request, pk: int, action: str):
     else:
         messages.success(request, done)
     return redirect("survey:staff_wave", pk=wave.pk)
+
+
+# ---------------------------------------------------------------- the registers: instruments and margins
+
+TEMPLATE_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _upload_page(request, form, *, template: str, save, done: str):
+    """One form with a file: valid and imported, on to ``done``; else the form with every bad row."""
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data, form.cleaned_data["file"].read())
+        except RegisterInvalid as invalid:
+            errors = invalid.errors
+        except s.SurveyRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            return redirect(done)
+    status = 400 if form.is_bound else 200
+    return render(request, template, {"form": form, "errors": errors}, status=status)
+
+
+@requires("survey.manage")
+def staff_instrument_new(request):
+    def save(d, content):
+        name = {"ru": d["name_ru"], "kk": d["name_kk"], "en": d["name_en"]}
+        instrument = s.instrument_import(
+            code=d["code"],
+            name=name,
+            min_age=d["min_age"],
+            max_age=d["max_age"],
+            content=content,
+            by=request.user,
+        )
+        messages.success(request, _("Instrument “%(name)s” is imported.") % {"name": instrument.name})
+
+    form = f.InstrumentUploadForm(request.POST or None, request.FILES or None)
+    return _upload_page(
+        request, form, template="survey/staff/instrument_new.html", save=save, done="survey:staff_registers"
+    )
+
+
+@requires("survey.manage")
+def staff_margins_new(request):
+    def save(d, content):
+        margins = s.census_margins_import(
+            name=d["name"],
+            source=d["source"],
+            source_url=d["source_url"],
+            reference_date=d["reference_date"],
+            content=content,
+            by=request.user,
+        )
+        messages.success(request, _("Census margins “%(name)s” are imported.") % {"name": margins.name})
+
+    form = f.MarginsUploadForm(request.POST or None, request.FILES or None)
+    return _upload_page(
+        request, form, template="survey/staff/margins_new.html", save=save, done="survey:staff_registers"
+    )
+
+
+@requires("survey.manage")
+def staff_registers(request):
+    context = {"instruments": Instrument.objects.all(), "margins": CensusMargins.objects.all()}
+    return render(request, "survey/staff/registers.html", context)
+
+
+@requires("survey.manage")
+def staff_template(request, kind: str, fmt: str):
+    """A blank table of the instrument's or the margins' format, as CSV or XLSX."""
+    if fmt not in TEMPLATE_TYPES or kind not in ("instrument", "margins"):
+        raise Http404
+    if kind == "instrument":
+        rows = registers.instrument_template_rows()
+    else:
+        rows = registers.margins_template_rows([t.kato for t in regions_on(timezone.localdate())])
+    body = registers.as_csv(rows) if fmt == "csv" else registers.as_xlsx(rows)
+    response = HttpResponse(body, content_type=TEMPLATE_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="survey-{kind}-template.{fmt}"'
+    return response

@@ -35,7 +35,7 @@ def territory(kato: str) -> Territory:
 
 @pytest.fixture
 def head(units):
-    return make_staff("discipline-head", Role.UNIT_HEAD, units["centre"])[0]
+    return make_staff("discipline-head", Role.DISCIPLINE_SECRETARY, units["centre"])[0]
 
 
 @pytest.fixture

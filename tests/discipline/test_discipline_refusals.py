@@ -85,7 +85,7 @@ def test_it_refuses_an_unknown_position_level(db):
 def test_it_refuses_a_recorder_without_the_role(units):
     secretary = make_staff("secretary", Role.COUNCIL_SECRETARY, units["aktobe"])[0]
     message = refused_with(DisciplineRefused, member_create, **member_args(), by=secretary)
-    assert "unit head or an administrator" in message
+    assert "discipline secretary or an administrator" in message
 
 
 # ---------------------------------------------------------------- opening
