@@ -122,7 +122,7 @@ def default_period(on: dt.date | None = None) -> tuple[dt.date, dt.date]:
 # ---------------------------------------------------------------- labels
 
 
-def _labels(by: str, keys: list[str]) -> dict[str, str]:
+def group_labels(by: str, keys: list[str]) -> dict[str, str]:
     if by == "region":
         return {t.kato: t.name for t in Territory.objects.filter(kato__in=keys)}
     if by == "unit":
@@ -151,7 +151,7 @@ def case_statistics(first: dt.date, last: dt.date, by: str = "region") -> CaseSt
     if by not in DIMENSIONS:
         raise ValueError(f"no grouping by {by!r}")
     tallies = case_tallies(period_of_days(first, last), by)
-    labels = _labels(by, list(tallies))
+    labels = group_labels(by, list(tallies))
     keys = sorted(tallies, key=lambda k: (labels.get(k, k).casefold(), k))  # by name: never a league table
     rows = [[getattr(tallies[k], c) for c in COUNTS] for k in keys]
     hidden = suppress(rows, THRESHOLD)
