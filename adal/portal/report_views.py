@@ -98,8 +98,8 @@ def period_report(request):
     return _respond(request, period_report_data(first, last), title=live_title(first, last), form=form)
 
 
-@require_POST
 @requires("report.freeze")
+@require_POST
 def freeze(request):
     form = PeriodForm(request.POST)
     period = _checked(form, (form.cleaned_data["from"], form.cleaned_data["to"])) if form.is_valid() else None
