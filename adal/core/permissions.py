@@ -58,6 +58,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "roadmap.confirm": frozenset(
         {R.CASE_OFFICER, R.UNIT_HEAD, R.COUNCIL_SECRETARY, R.ANALYST, R.ADMINISTRATOR}
     ),
+    # the portal: a period report issued for the record (the Political Council's, say) is frozen
+    "report.freeze": frozenset({R.ANALYST, R.ADMINISTRATOR}),
     # the platform itself
     "unit.manage": frozenset({R.ADMINISTRATOR}),
     "staff.manage": frozenset({R.ADMINISTRATOR}),
@@ -95,6 +97,7 @@ CAPABILITY_LABELS = {
     "roadmap.manage": gettext_lazy("edit and import the road map"),
     "roadmap.report": gettext_lazy("report progress on a road-map measure"),
     "roadmap.confirm": gettext_lazy("confirm another person's progress report"),
+    "report.freeze": gettext_lazy("freeze a period report for the record"),
     "unit.manage": gettext_lazy("manage organisation units"),
     "staff.manage": gettext_lazy("manage staff accounts"),
     "routing.manage": gettext_lazy("manage routing rules"),

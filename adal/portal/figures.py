@@ -123,7 +123,7 @@ def default_period(on: dt.date | None = None) -> tuple[dt.date, dt.date]:
 # ---------------------------------------------------------------- labels
 
 
-def _labels(by: str, keys: list[str], on: dt.date) -> dict[str, str]:
+def group_labels(by: str, keys: list[str], on: dt.date) -> dict[str, str]:
     """Each group's name in the reader's language; a region's as it was named on ``on``."""
     if by == "region":
         return {
@@ -155,7 +155,7 @@ def case_statistics(first: dt.date, last: dt.date, by: str = "region") -> CaseSt
     if by not in DIMENSIONS:
         raise ValueError(f"no grouping by {by!r}")
     tallies = case_tallies(period_of_days(first, last), by)
-    labels = _labels(by, list(tallies), first)
+    labels = group_labels(by, list(tallies), first)
     keys = sorted(tallies, key=lambda k: (labels.get(k, k).casefold(), k))  # by name: never a league table
     rows = [[getattr(tallies[k], c) for c in COUNTS] for k in keys]
     hidden = suppress(rows, THRESHOLD)

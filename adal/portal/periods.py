@@ -34,3 +34,20 @@ def regions_of_period(on: dt.date) -> QuerySet[Territory]:
     not_ended = Q(valid_to__isnull=True) | Q(valid_to__gt=on)
     kinds = [Territory.Kind.REGION, Territory.Kind.CITY]
     return Territory.objects.filter(began & not_ended, kind__in=kinds).order_by("kato")
+
+
+def _month_end(day: dt.date) -> dt.date:
+    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def previous_period(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+    """The period of equal length just before: as many whole months when the period is whole months
+    (July–December 2019 → January–June 2019), else as many days."""
+    if first.day == 1 and last == _month_end(last):
+        months = (last.year - first.year) * 12 + last.month - first.month + 1
+        start = first.year * 12 + first.month - 1 - months
+        return dt.date(start // 12, start % 12 + 1, 1), first - dt.timedelta(days=1)
+    length = last - first
+    end = first - dt.timedelta(days=1)
+    return end - length, end

@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.urls import reverse
 
-from adal.portal.figures import _labels
+from adal.portal.figures import group_labels
 
 H2_2019 = {"from": "2019-07-01", "to": "2019-12-31"}
 
@@ -45,5 +45,5 @@ def test_the_hotline_figures_name_regions_as_then(db):
     from django.utils import translation
 
     with translation.override("ru"):
-        assert _labels("region", ["710000000"], dt.date(2019, 7, 1)) == {"710000000": "город Нур-Султан"}
-        assert _labels("region", ["710000000"], dt.date(2025, 7, 1)) == {"710000000": "город Астана"}
+        assert group_labels("region", ["710000000"], dt.date(2019, 7, 1)) == {"710000000": "город Нур-Султан"}
+        assert group_labels("region", ["710000000"], dt.date(2025, 7, 1)) == {"710000000": "город Астана"}
