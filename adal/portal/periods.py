@@ -34,3 +34,20 @@ def regions_of_period(on: dt.date) -> QuerySet[Territory]:
     not_ended = Q(valid_to__isnull=True) | Q(valid_to__gt=on)
     kinds = [Territory.Kind.REGION, Territory.Kind.CITY]
     return Territory.objects.filter(began & not_ended, kind__in=kinds).order_by("kato")
+
+
+class PeriodConverter:
+    """A period in a path, ``2019-07-01_2019-12-31``: the open data of a period has its own addresses,
+    so the relative paths in its datapackage.json lead to the files of the same period."""
+
+    regex = r"\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value: str) -> tuple[dt.date, dt.date]:
+        first, last = (dt.date.fromisoformat(part) for part in value.split("_"))  # ValueError: a 404
+        if first > last:
+            raise ValueError("the period ends before it starts")
+        return first, last
+
+    def to_url(self, value: tuple[dt.date, dt.date]) -> str:
+        first, last = value
+        return f"{first.isoformat()}_{last.isoformat()}"

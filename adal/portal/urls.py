@@ -1,6 +1,10 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from adal.portal import views
+from adal.portal.feeds import PeriodReportsFeed, RoadmapProgressFeed
+from adal.portal.periods import PeriodConverter
+
+register_converter(PeriodConverter, "period")
 
 app_name = "portal"
 urlpatterns = [
@@ -8,4 +12,10 @@ urlpatterns = [
     path("portal/statistics/", views.statistics, name="statistics"),
     path("portal/councils/", views.councils, name="councils"),
     path("portal/methodology/", views.methodology, name="methodology"),
+    path("open-data/", views.opendata, name="opendata"),
+    path("open-data/codebook/", views.codebook, name="codebook"),
+    path("open-data/feeds/roadmap.atom", RoadmapProgressFeed(), name="feed_roadmap"),
+    path("open-data/feeds/reports.atom", PeriodReportsFeed(), name="feed_reports"),
+    path("open-data/<period:period>/<str:name>", views.opendata_file, name="opendata_file"),
+    path("open-data/<str:name>", views.opendata_file, name="opendata_default_file"),
 ]
