@@ -67,8 +67,8 @@ class RoadmapProgressFeed(Feed):
     def item_updateddate(self, report: ProgressReport):
         return report.confirmation.confirmed_at
 
-    def item_author_name(self, report: ProgressReport) -> str:
-        return report.measure.responsible
+    def item_author_name(self, report: ProgressReport) -> str | None:
+        return report.measure.responsible or None
 
 
 # ---------------------------------------------------------------- period reports
