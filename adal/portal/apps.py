@@ -6,3 +6,10 @@ class PortalConfig(AppConfig):
     name = "adal.portal"
     label = "portal"
     verbose_name = _("Transparency portal")
+
+    def ready(self):
+        from adal.portal.feeds import register_period_reports
+        from adal.portal.reports import frozen_report_entries
+
+        # The feed of period reports lists the reports frozen for the Political Council and others.
+        register_period_reports(frozen_report_entries)

@@ -51,3 +51,20 @@ def previous_period(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
     length = last - first
     end = first - dt.timedelta(days=1)
     return end - length, end
+
+
+class PeriodConverter:
+    """A period in a path, ``2019-07-01_2019-12-31``: the open data of a period has its own addresses,
+    so the relative paths in its datapackage.json lead to the files of the same period."""
+
+    regex = r"\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value: str) -> tuple[dt.date, dt.date]:
+        first, last = (dt.date.fromisoformat(part) for part in value.split("_"))  # ValueError: a 404
+        if first > last:
+            raise ValueError("the period ends before it starts")
+        return first, last
+
+    def to_url(self, value: tuple[dt.date, dt.date]) -> str:
+        first, last = value
+        return f"{first.isoformat()}_{last.isoformat()}"

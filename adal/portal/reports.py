@@ -30,6 +30,7 @@ from adal.councils.models import Proposal, Topic
 from adal.councils.selectors import council_statistics
 from adal.discipline.models import PositionLevel, Sanction
 from adal.discipline.selectors import discipline_statistics
+from adal.portal.feeds import ReportEntry
 from adal.portal.figures import Figure, case_statistics, group_labels
 from adal.portal.models import FrozenReport
 from adal.portal.periods import previous_period, regions_of_period
@@ -308,6 +309,19 @@ def frozen_reports() -> QuerySet[FrozenReport]:
 def frozen_reports_for_feed(limit: int = 50) -> list[dict]:
     """The latest frozen reports, newest first, as a feed's items: title, issued_at, url (a path)."""
     return [
-        {"title": r.title, "issued_at": r.issued_at, "url": reverse("portal:frozen_report", args=[r.pk])}
+        {
+            "title": r.title,
+            "issued_at": r.issued_at,
+            "issued_for": r.issued_for,
+            "url": reverse("portal:frozen_report", args=[r.pk]),
+        }
         for r in frozen_reports()[:limit]
+    ]
+
+
+def frozen_report_entries(limit: int = 50) -> list:
+    """The frozen reports as the period-report feed's entries, newest first."""
+    return [
+        ReportEntry(title=i["title"], date=i["issued_at"], link=i["url"], summary=i["issued_for"])
+        for i in frozen_reports_for_feed(limit)
     ]

@@ -1,7 +1,8 @@
 """The transparency portal's pages: the dashboard, the hotline's statistics, the councils' and
 discipline's figures of a period, and the methodology. All public; figures come from selectors."""
 
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -9,6 +10,7 @@ from adal.councils.selectors import council_statistics, last_full_half_year
 from adal.councils.services import today
 from adal.councils.views import chart, publicity
 from adal.discipline.selectors import discipline_statistics
+from adal.portal import opendata as od
 from adal.portal.charts import funnel_chart
 from adal.portal.dashboard import dashboard_blocks
 from adal.portal.figures import DIMENSION_LABELS, case_statistics, overdue_now
@@ -100,3 +102,71 @@ def councils(request):
         ),
     )
     return render(request, "portal/councils.html", context)
+
+
+# ---------------------------------------------------------------- open data
+
+
+def opendata(request):
+    """The open data of a period: each table's CSV and JSON with their sizes, the package and the ZIP."""
+    form, period = period_from(request)
+    context = {"form": form}
+    if period is None:
+        return render(request, "portal/opendata.html", context, status=400)
+    first, last = period
+    files = od.release(first, last)
+
+    def link(name: str) -> dict:
+        return {
+            "name": name,
+            "url": reverse("portal:opendata_file", args=[period, name]),
+            "size": len(files[name]),
+        }
+
+    context.update(
+        first=first,
+        last=last,
+        tables=[{"resource": r, "csv": link(r.csv_name), "json": link(r.json_name)} for r in od.RESOURCES],
+        package=link("datapackage.json"),
+        archive={
+            "name": od.zip_name(first, last),
+            "url": reverse("portal:opendata_file", args=[period, od.zip_name(first, last)]),
+        },
+        license=od.LICENSE,
+    )
+    return render(request, "portal/opendata.html", context)
+
+
+def codebook(request):
+    return render(request, "portal/codebook.html", {"resources": od.RESOURCES, "license": od.LICENSE})
+
+
+DOWNLOAD_TYPES = {".csv": "text/csv; charset=utf-8", ".json": "application/json; charset=utf-8"}
+
+
+def opendata_file(request, name: str, period: tuple | None = None):
+    """One file of a period's open data: /open-data/<first>_<last>/<name>, or of the default period at
+    /open-data/<name> (a period asked for there in ?from=…&to=… is sent to its dated address)."""
+    if period is None:
+        form, period = period_from(request)
+        if period is None:
+            return HttpResponseBadRequest(form.errors.as_text())
+        if "from" in request.GET or "to" in request.GET:
+            return redirect("portal:opendata_file", period, name)
+    first, last = period
+    if name == od.zip_name(first, last):
+        response = HttpResponse(
+            od.zip_of(od.release(first, last), first, last), content_type="application/zip"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    if name == "datapackage.json":
+        return JsonResponse(
+            od.descriptor(first, last), json_dumps_params={"ensure_ascii": False, "indent": 1}
+        )
+    stem, _dot, ext = name.rpartition(".")
+    resource = od.BY_NAME.get(stem)
+    if resource is None or f".{ext}" not in DOWNLOAD_TYPES:
+        raise Http404
+    data = od.resource_files(resource, first, last)[name]
+    return HttpResponse(data, content_type=DOWNLOAD_TYPES[f".{ext}"])

@@ -260,3 +260,12 @@ def indicator_years(indicator: Indicator) -> list[YearRow]:
 def indicators_of(programme: Programme) -> list[IndicatorView]:
     indicators = programme.indicators.select_related("programme").prefetch_related("years")
     return [IndicatorView(i, indicator_years(i)) for i in indicators]
+
+
+def confirmed_reports(limit: int = 50) -> list[ProgressReport]:
+    """The latest progress reports to get their second signature, newest confirmation first: the road
+    map's public progress as a feed tells it."""
+    reports = ProgressReport.objects.filter(confirmation__isnull=False).select_related(
+        "confirmation", "measure", "measure__programme"
+    )
+    return list(reports.order_by("-confirmation__confirmed_at", "-id")[:limit])

@@ -163,7 +163,11 @@ def test_a_frozen_report_reads_the_same_after_the_figures_change(client, demo):
 
     listed = client.get(reverse("portal:reports")).content.decode()
     assert "Отчёт за II полугодие 2019" in listed
-    assert frozen_reports_for_feed() == [{"title": report.title, "issued_at": report.issued_at, "url": url}]
+    assert frozen_reports_for_feed() == [
+        {"title": report.title, "issued_at": report.issued_at, "issued_for": "Политсовет", "url": url}
+    ]
+    feed = client.get(reverse("portal:feed_reports")).content.decode()
+    assert "Отчёт за II полугодие 2019" in feed and url in feed
 
 
 def _text(html: str) -> str:
