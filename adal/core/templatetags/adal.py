@@ -1,4 +1,5 @@
 from django import template
+from django.utils.formats import number_format
 
 register = template.Library()
 
@@ -23,3 +24,29 @@ def may(context, capability: str, obj=None) -> bool:
     from adal.core.permissions import may as permitted
 
     return permitted(context["request"].user, capability, obj)
+
+
+@register.filter
+def num(value) -> str:
+    """A count in the reader's locale, its thousands grouped: "12 345" in Russian, "12,345" in English."""
+    if value is None or value == "":
+        return "—"
+    return number_format(value, force_grouping=True)
+
+
+@register.filter
+def actor(label: str) -> str:
+    """Who did it, as a timeline names them in the reader's language: "Reporter", "System", or the staff
+    member's name (the log keeps the username, which is what "operator" or "officer-153200000" are)."""
+    from django.utils.translation import gettext as _
+
+    from adal.core.models import User
+
+    if not label:
+        return "—"
+    if label == "reporter":
+        return _("Reporter")
+    if label.startswith("system:") or label == "demo-bulk-loader":
+        return _("System")
+    user = User.objects.filter(username=label).only("first_name", "last_name", "username").first()
+    return person(user) if user else label
