@@ -9,10 +9,12 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
+        from adal.cases import workload
         from adal.cases.notifications import register_emails
 
         post_migrate.connect(_install_presets, sender=self)
         register_emails()
+        workload.register()
         _register_object_rules()
         _handle_the_hotlines_reports()
         _register_housekeeping()

@@ -1,8 +1,9 @@
 from django import forms
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
-from adal.cases.models import Case, MeasureKind, Outcome, RiskLevel, State
+from adal.cases.models import OPEN_STATES, Case, MeasureKind, Outcome, RiskLevel, State
 from adal.cases.services import Risk, measures_for, officers_for
 from adal.core.models import Territory, Unit
 from adal.core.selectors import regions_current, units_in_scope
@@ -113,12 +114,28 @@ class LeaveForm(RiskAssessmentForm):
     )
 
 
+class OfficerChoiceField(forms.ModelChoiceField):
+    """An officer as the head chooses one: by name, with their unit and how many open cases they hold."""
+
+    def label_from_instance(self, officer):
+        name = officer.get_full_name() or officer.get_username()
+        return ngettext(
+            "%(name)s — %(unit)s, %(count)s open case",
+            "%(name)s — %(unit)s, %(count)s open cases",
+            officer.open_cases,
+        ) % {"name": name, "unit": officer.unit, "count": officer.open_cases}
+
+
 class AssignForm(forms.Form):
-    officer = forms.ModelChoiceField(label=_("Officer"), queryset=None)
+    officer = OfficerChoiceField(label=_("Officer"), queryset=None, empty_label=_("Choose an officer"))
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = officers_for(case)
+        self.fields["officer"].queryset = (
+            officers_for(case)
+            .select_related("unit")
+            .annotate(open_cases=Count("cases", filter=Q(cases__state__in=OPEN_STATES)))
+        )
 
 
 class RerouteForm(forms.Form):

@@ -359,6 +359,20 @@ PLAIN_STATUS = {
 }
 
 
+# Said in the "Deadlines" block when no deadline runs for the reporter.
+NEXT_STEP = {
+    State.DECIDED: _(
+        "No deadline runs for you now: the answer is being prepared and will appear at the top."
+    ),
+    State.ANSWERED: _(
+        "No deadline runs now. If you neither rate nor appeal, the case closes by itself; "
+        "you may still appeal once afterwards."
+    ),
+    State.CLOSED: _("No deadline runs now: the case is closed. You may still appeal the answer once."),
+}
+NEXT_STEP_ENDED = _("No deadline runs now: work on your report is finished.")
+
+
 @dataclass(frozen=True)
 class Deadline:
     label: str
@@ -417,6 +431,36 @@ class InboxView:
             and not self.case.purged_at
         )
 
+    @property
+    def answer(self) -> Message | None:
+        """The answer, which the inbox shows first: the message the officer's answer sent (the latest
+        one, after an appeal)."""
+        if not self.case.answered_at:
+            return None
+        sent = [m for m in self.messages if m.direction == "out" and m.created_at >= self.case.answered_at]
+        return sent[0] if sent else None
+
+    @property
+    def other_messages(self) -> list[Message]:
+        return [m for m in self.messages if m != self.answer]
+
+    @property
+    def appeal_until(self) -> dt.datetime | None:
+        """An answer may be appealed once, for as long as the report's content is kept."""
+        return self.retention.kept_until if self.retention else None
+
+    @property
+    def report_files(self) -> list:
+        """The files sent with the report itself (those sent with messages are shown with them)."""
+        if self.case.purged_at:
+            return []
+        return list(self.report.attachments.filter(message__isnull=True))
+
+    @property
+    def next_step(self) -> str:
+        """What happens next when no deadline runs, so the "Deadlines" block is never empty."""
+        return str(NEXT_STEP.get(self.case.state, NEXT_STEP_ENDED))
+
 
 def reporter_deadlines(case: Case) -> list[Deadline]:
     now = timezone.now()
@@ -430,9 +474,14 @@ def reporter_deadlines(case: Case) -> list[Deadline]:
             )
         )
     if case.state in OPEN_STATES:
-        label = (
-            _("You receive an answer by (extended)") if case.extended_at else _("You receive an answer by")
-        )
+        if case.appealed_at:  # the appeal has its own clock, from the day it was lodged
+            label = _("You receive the answer to your appeal by")
+        else:
+            label = (
+                _("You receive an answer by (extended)")
+                if case.extended_at
+                else _("You receive an answer by")
+            )
         deadlines.append(Deadline(label, case.answer_due_at, case.answer_due_at < now))
     return deadlines
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from adal.core import workload
 from adal.core.addresses import client_address
 from adal.core.services import LoginRefused, staff_login_check
 
@@ -77,4 +78,4 @@ def staff_logout(request):
 
 @login_required
 def staff_home(request):
-    return render(request, "core/staff_home.html")
+    return render(request, "core/staff_home.html", {"needs": workload.needs_of(request.user)})

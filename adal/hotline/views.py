@@ -2,6 +2,7 @@ import contextlib
 import re
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -179,6 +180,7 @@ def inbox(request):
         except ValidationError as e:
             form.add_service_errors(e.message_dict)
         else:
+            messages.success(request, _("Your message has been sent. The officer sees it in the case."))
             return redirect("hotline:inbox")
     return _render_inbox(request, report, form=form, status=400 if form.errors else 200)
 

@@ -185,7 +185,8 @@ def test_the_methodology_page_is_the_instruments_record(client, demo):
     assert (
         re.search(r'data-testid="kish-deff">([\d.]+)<', html)[1] == f"{wave.weighting['final']['deff']:.3f}"
     )
-    assert str(wave.margins.cells.filter(dimension="settlement").get(settlement=1).population) in html
+    population = wave.margins.cells.filter(dimension="settlement").get(settlement=1).population
+    assert f"<td>{population:,}</td>" in html  # thousands grouped, as English writes them
 
 
 def test_a_draft_wave_is_not_public(client, demo):

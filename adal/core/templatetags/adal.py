@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django import template
+from django.utils.formats import number_format
 
 from adal.core.selectors import territory_name
 from adal.core.workdays import local_zone
@@ -39,3 +40,26 @@ def named_on(territory, when) -> str:
     if isinstance(when, dt.datetime):
         when = when.astimezone(local_zone()).date()
     return territory_name(territory, when) if when else territory.name
+def num(value) -> str:
+    """A count in the reader's locale, its thousands grouped: "12 345" in Russian, "12,345" in English."""
+    if value is None or value == "":
+        return "—"
+    return number_format(value, force_grouping=True)
+
+
+@register.filter
+def actor(label: str) -> str:
+    """Who did it, as a timeline names them in the reader's language: "Reporter", "System", or the staff
+    member's name (the log keeps the username, which is what "operator" or "officer-153200000" are)."""
+    from django.utils.translation import gettext as _
+
+    from adal.core.models import User
+
+    if not label:
+        return "—"
+    if label == "reporter":
+        return _("Reporter")
+    if label.startswith("system:") or label == "demo-bulk-loader":
+        return _("System")
+    user = User.objects.filter(username=label).only("first_name", "last_name", "username").first()
+    return person(user) if user else label

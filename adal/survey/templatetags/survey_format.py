@@ -17,7 +17,17 @@ def score(value, digits: int = 1) -> str:
     """54.321 → "54.3" (or "54,3"); an absent value is a dash."""
     if _absent(value):
         return "—"
-    return number_format(round(float(value), digits), digits)
+    return number_format(round(float(value), digits), digits, force_grouping=True)
+
+
+@register.filter
+def gap(value) -> str:
+    """A relative gap to a margin, as a percentage: "0.02 %", or "< 0.01 %" (never "1.50e-11")."""
+    if _absent(value):
+        return "—"
+    if abs(float(value)) < 0.0001:
+        return "< " + number_format(0.01, 2) + " %"
+    return number_format(round(float(value) * 100, 2), 2) + " %"
 
 
 @register.filter
