@@ -40,6 +40,9 @@ def named_on(territory, when) -> str:
     if isinstance(when, dt.datetime):
         when = when.astimezone(local_zone()).date()
     return territory_name(territory, when) if when else territory.name
+
+
+@register.filter
 def num(value) -> str:
     """A count in the reader's locale, its thousands grouped: "12 345" in Russian, "12,345" in English."""
     if value is None or value == "":
