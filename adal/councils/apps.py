@@ -12,6 +12,9 @@ class CouncilsConfig(AppConfig):
         post_migrate.connect(_install_topics, sender=self)
         # The councils' object rules (which council, which case) are registered where they are written.
         import adal.councils.services  # noqa: F401
+        from adal.councils import workload
+
+        workload.register()
 
 
 def _install_topics(sender, using="default", **kwargs):

@@ -10,4 +10,6 @@ class RoadmapConfig(AppConfig):
     def ready(self):
         # The object rules of the road map's capabilities and its live sources are registered where
         # they are written.
-        from adal.roadmap import services, sources  # noqa: F401
+        from adal.roadmap import services, sources, workload  # noqa: F401
+
+        workload.register()

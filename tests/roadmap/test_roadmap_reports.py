@@ -201,3 +201,19 @@ def test_evidence_of_another_kind_is_refused_and_nothing_is_kept(measures, peopl
             by=people["officer"],
         )
     assert not ProgressReport.objects.exists()
+
+
+def test_the_workspace_counts_the_reports_waiting_for_my_second_signature(programme, stage, people):
+    from django.utils import translation
+
+    from adal.core import workload
+    from adal.roadmap.services import progress_report
+    from tests.roadmap.conftest import add_measure
+
+    measure = add_measure(programme, stage, "m-1", unit=people["officer"].unit)
+    progress_report(measure=measure, percent=40, text="Законопроект внесён.", by=people["officer"])
+    with translation.override("en"):
+        mine = {n.label: n.count for n in workload.needs_of(people["officer"])}
+        heads = {n.label: n.count for n in workload.needs_of(people["head"])}
+    assert "Road map reports to confirm" not in mine  # nobody confirms their own report
+    assert heads["Road map reports to confirm"] == 1
