@@ -253,12 +253,14 @@ def test_a_report_is_triaged_assigned_decided_answered_and_rated(page: Page, new
     expect(reporter.locator("main h1")).to_contain_text(number)
     expect(reporter.locator("#status-title")).to_contain_text(shown(reporter, State.ANSWERED.label))
     expect(reporter.get_by_test_id("status-text")).to_have_text(shown(reporter, PLAIN_STATUS[State.ANSWERED]))
-    expect(reporter.locator("ul.deadlines li")).to_have_count(0)  # no clock runs for the reporter now
-    from_us = reporter.locator("article.message.out")
-    expect(from_us).to_have_count(1)
-    expect(from_us).to_contain_text(ANSWER)
-    expect(from_us).to_contain_text(number)
-    expect(reporter.locator("article.message.in")).to_have_count(0)
+    # No clock runs for the reporter now: the deadlines say what happens next instead of a date.
+    expect(reporter.locator("ul.deadlines li strong")).to_have_count(0)
+    expect(reporter.get_by_test_id("next-step")).to_be_visible()
+    # The answer comes first, set apart, and is not repeated among the messages.
+    the_answer = reporter.get_by_test_id("answer")
+    expect(the_answer).to_contain_text(ANSWER)
+    expect(the_answer).to_contain_text(number)
+    expect(reporter.locator("article.message")).to_have_count(0)
 
     rate = reporter.locator('form[action="/inbox/report/rate/"]')
     expect(reporter.locator('form[action="/inbox/report/appeal/"]')).to_have_count(1)
@@ -270,7 +272,7 @@ def test_a_report_is_triaged_assigned_decided_answered_and_rated(page: Page, new
     assert answer.value.status == 302, f"the rating was answered with {answer.value.status}"
     expect(reporter).to_have_url(url("/inbox/report/"))
     expect(rate).to_have_count(0)  # rated once, the form is gone; the rating is acknowledged instead
-    acknowledgement = reporter.locator('section[aria-labelledby="answer-title"] > p')
+    acknowledgement = reporter.get_by_test_id("rating-given")
     expect(acknowledgement).to_have_count(1)
     expect(acknowledgement).to_contain_text("4")
     expect(reporter.locator('form[action="/inbox/report/appeal/"]')).to_have_count(1)  # appeal stays open
