@@ -301,8 +301,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
     # gunicorn's loggers are taken over so that its lines go through the same redacting handler, once.
     "loggers": {
-        name: {"handlers": ["console"], "level": "INFO", "propagate": False}
-        for name in ("django.server", "gunicorn.error", "gunicorn.access")
+        **{
+            name: {"handlers": ["console"], "level": "INFO", "propagate": False}
+            for name in ("django.server", "gunicorn.error", "gunicorn.access")
+        },
+        # The PDF libraries narrate their work at INFO ("Step 2 - Fetching and parsing CSS"): only
+        # their warnings are news.
+        **{name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "pikepdf", "pikepdf._core")},
     },
 }
 

@@ -180,6 +180,21 @@ def build_units() -> dict[str, Unit]:
     return units
 
 
+# Invented staff names (first name, surname), so that pages name people as they will in use, not by login.
+STAFF_NAMES = [
+    ("Айгерим", "Жумабаева"), ("Ержан", "Сейткалиев"), ("Динара", "Абдрахманова"), ("Нурлан", "Касымов"),
+    ("Асель", "Тулегенова"), ("Бауыржан", "Омаров"), ("Гульнара", "Искакова"), ("Данияр", "Мухамеджанов"),
+    ("Жанна", "Есенова"), ("Марат", "Байжанов"), ("Салтанат", "Нургалиева"), ("Тимур", "Ахметов"),
+    ("Алия", "Сарсенбаева"), ("Ерлан", "Жакупов"), ("Мадина", "Кенжебаева"), ("Руслан", "Садыков"),
+    ("Камила", "Утепова"), ("Арман", "Рахимов"), ("Сауле", "Мусина"), ("Олжас", "Бекмуратов"),
+]  # fmt: skip
+
+
+def staff_name(i: int) -> dict[str, str]:
+    first, last = STAFF_NAMES[i % len(STAFF_NAMES)]
+    return {"first_name": first, "last_name": last}
+
+
 def build_accounts(units: dict[str, Unit]) -> list[DemoAccount]:
     placement = {
         Role.OPERATOR: "centre",
@@ -193,7 +208,7 @@ def build_accounts(units: dict[str, Unit]) -> list[DemoAccount]:
         Role.DISCIPLINE_SECRETARY: "centre",
     }
     accounts = []
-    for role, unit_key in placement.items():
+    for i, (role, unit_key) in enumerate(placement.items()):
         password = secrets.token_urlsafe(12)
         user = staff_create(
             username=role.value.replace("_", "-"),
@@ -201,6 +216,7 @@ def build_accounts(units: dict[str, Unit]) -> list[DemoAccount]:
             role=role,
             unit=units[unit_key],
             email=f"{role.value}@adal.example",
+            **staff_name(i),
             is_superuser=role == Role.ADMINISTRATOR,
             by=SYSTEM,
         )
@@ -228,7 +244,7 @@ def build_unit_staff(units: dict[str, Unit], accounts_by_role: dict[str, User]) 
     """A head and an officer in every unit (the printed ones serve Aktobe)."""
     heads, officers = {}, {}
     password = secrets.token_urlsafe(16)  # not printed: these accounts fill the organisation
-    for key, unit in units.items():
+    for n, (key, unit) in enumerate(units.items()):
         if key == "150000000":
             heads[unit.pk], officers[unit.pk] = (
                 accounts_by_role[Role.UNIT_HEAD],
@@ -241,6 +257,7 @@ def build_unit_staff(units: dict[str, Unit], accounts_by_role: dict[str, User]) 
             role=Role.UNIT_HEAD,
             unit=unit,
             email=f"head-{key}@adal.example",
+            **staff_name(2 * n + 9),
             by=SYSTEM,
         )
         officers[unit.pk] = staff_create(
@@ -249,6 +266,7 @@ def build_unit_staff(units: dict[str, Unit], accounts_by_role: dict[str, User]) 
             role=Role.CASE_OFFICER,
             unit=unit,
             email=f"officer-{key}@adal.example",
+            **staff_name(2 * n + 10),
             by=SYSTEM,
         )
     return {

@@ -44,10 +44,10 @@ class Command(BaseCommand):
         w = self.stdout.write
         w(f"\nDemo loaded: {len(units)} units, {len(accounts)} staff accounts, {len(receipts)} reports.\n")
         w("Staff accounts, to sign in at http://127.0.0.1:8000/staff/login/. The code is the TOTP of the")
-        w("secret: from an authenticator app, or `.venv/bin/python manage.py totp_code USERNAME`.")
-        w(f"  {'username':<18} {'password':<18} {'TOTP secret':<34} role / unit")
+        w("secret: from an authenticator app, or `./dev manage totp_code USERNAME`.")
+        w(f"  {'username':<20} {'password':<18} {'TOTP secret':<34} role / unit")
         for a in accounts:
-            w(f"  {a.username:<18} {a.password:<18} {a.totp_secret:<34} {a.role} / {a.unit}")
+            w(f"  {a.username:<20} {a.password:<18} {a.totp_secret:<34} {a.role} / {a.unit}")
         w("\nSome receipts to open a reporter's inbox at http://127.0.0.1:8000/inbox/:")
         for r in [*receipts[:6], *(r for r in receipts[6:] if r.note)]:
             note = f"; {r.note}" if r.note else ""
