@@ -219,6 +219,11 @@ def queue_counts(user: User, f: QueueFilters) -> dict[str, int]:
     """
     if _tally_answers(f):
         return _counts_from_tally(user, f)
+    return _counts_of_cases(user, f)
+
+
+def _counts_of_cases(user: User, f: QueueFilters) -> dict[str, int]:
+    """The counts from the cases themselves, for the filters the tally cannot answer."""
     qs = _filtered(user, f, with_state=False)
     rows = (
         qs.filter(IS_OPEN)
@@ -273,7 +278,9 @@ def _counts_from_tally(user: User, f: QueueFilters) -> dict[str, int]:
         counts[0] += n if f.overdue else 0  # already among the day's cases when not only overdue are counted
     counts = _open_counts({state: tuple(c) for state, c in by_state.items()})
     if f.state in State.values and f.state not in OPEN_STATES:
-        counts[f.state] = rows.filter(state=f.state).aggregate(total=Sum("n"))["total"] or 0
+        # a closed state is never overdue: "overdue" counts none of it, as the cases' own filter does
+        ended = rows.none() if f.overdue else rows.filter(state=f.state)
+        counts[f.state] = ended.aggregate(total=Sum("n"))["total"] or 0
     return counts
 
 
