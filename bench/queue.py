@@ -770,22 +770,43 @@ class Measurer:
         return sql, args
 
     def count_sqls(self, user, label):
+        """The counts as the page reads them now: the case tally's rows of the scope (adal/cases/tally.py),
+        the due days before today being overdue, and the open cases due earlier today counted directly."""
         from django.utils import timezone
 
+        from adal.cases.clocks import local_date
+        from adal.cases.models import OPEN_STATES
+        from adal.cases.tally import day_number
+        from adal.core.workdays import ALMATY
+
         now = timezone.now()
+        today = day_number(local_date(now))
+        start = dt.datetime.combine(local_date(now), dt.time.min, tzinfo=ALMATY)
         join, scope, params = self.scope(user)
-        cond, fparams = self.filter_sql(label, now, with_state=False)
+        tally_scope = scope.replace("c.unit_id", "t.unit_pk")
+        states = ", ".join(f"'{s}'" for s in OPEN_STATES)
+        cond, cond_params = "", []
+        case_cond, case_params = "", []
+        if label == "category+overdue":
+            cond, cond_params = " AND t.category = %s AND t.due_day < %s", ["bribery", today]
+            case_cond, case_params = " AND c.category = %s", ["bribery"]
         by_state = (
-            f"SELECT c.state, COUNT(*), COUNT(*) FILTER (WHERE c.due_at < %s) "  # noqa: S608
-            f"FROM cases_case c {join} WHERE {scope}{cond} AND c.open IS NOT NULL GROUP BY c.state",
-            [self.db_dt(now), *params, *fparams],
+            f"SELECT t.state, SUM(t.n), SUM(t.n) FILTER (WHERE t.due_day < %s) "  # noqa: S608
+            f"FROM cases_casetally t WHERE {tally_scope} AND t.state IN ({states}) AND t.n <> 0{cond} "
+            "GROUP BY t.state",
+            [today, *params, *cond_params],
+        )
+        due_today = (
+            f"SELECT c.state, COUNT(*) FROM cases_case c {join} WHERE {scope} AND c.open IS NOT NULL "  # noqa: S608
+            f"AND c.due_at >= %s AND c.due_at < %s{case_cond} GROUP BY c.state",
+            [*params, self.db_dt(start), self.db_dt(now), *case_params],
         )
         regions = (
             "SELECT kato, name_ru FROM core_territory WHERE kind IN ('region', 'city') "
             "AND valid_to IS NULL ORDER BY kato",
             [],
         )
-        return [by_state, regions]
+        return [by_state, due_today, regions]
 
     def measure_queue(self, name, user, label, query, deep) -> dict | None:
         from adal.cases.models import Case
@@ -1089,7 +1110,7 @@ class Measurer:
         from django.db.models import Max, Q
         from django_tasks_db.models import DBTaskResult
 
-        from adal.cases.models import IS_OPEN, Case, CaseEvent, State
+        from adal.cases.models import IS_OPEN, Case, CaseEvent, CaseTally, State
         from adal.core.models import AuditHead
         from adal.hotline.models import Message
 
@@ -1105,13 +1126,14 @@ class Measurer:
             "message": Message.objects.aggregate(m=Max("id"))["m"] or 0,
             "audit": (head.seq, head.hash),
             "tasks": set(DBTaskResult.objects.values_list("pk", flat=True)),
+            "tally": list(CaseTally.objects.all()),  # the sweep's closing moves counts in it
         }
 
     def sweep_restore(self, snap: dict) -> None:
         from django.db import transaction
         from django_tasks_db.models import DBTaskResult
 
-        from adal.cases.models import Case, CaseEvent
+        from adal.cases.models import Case, CaseEvent, CaseTally
         from adal.core.models import AuditHead
         from adal.hotline.models import Message
 
@@ -1124,6 +1146,8 @@ class Measurer:
                 cur.execute("DELETE FROM core_auditevent WHERE seq > %s", [snap["audit"][0]])
             AuditHead.objects.filter(pk=1).update(seq=snap["audit"][0], hash=snap["audit"][1])
             DBTaskResult.objects.exclude(pk__in=snap["tasks"]).delete()
+            CaseTally.objects.all().delete()
+            CaseTally.objects.bulk_create(snap["tally"], batch_size=5000)
 
     # ------------------------------------------------------------ diagnosis
 
