@@ -42,6 +42,7 @@ from adal.core.permissions import SYSTEM
 from adal.core.selectors import regions_current
 from adal.core.services import unit_create
 from adal.core.workdays import ALMATY, calendar
+from adal.hotline.identity import identity_seal
 from adal.hotline.models import Category, Channel, IdentityMode, Message, Report
 
 UTC = dt.UTC
@@ -142,8 +143,8 @@ REPORT_COLUMNS = [
     "identity_mode",
     "language",
     "content",
-    "identity",
     "registered_by_id",
+    "purged_at",
 ]
 CASE_COLUMNS = [
     "id",
@@ -177,6 +178,7 @@ CASE_COLUMNS = [
     "updated_at",
     "protects_id",
     "retaliation_risk",
+    "purged_at",
 ]
 EVENT_COLUMNS = [
     "id",
@@ -377,10 +379,8 @@ class Generator:
         self.categories = _weighted(CATEGORY_WEIGHTS)
         self.channels = _weighted(CHANNEL_WEIGHTS)
         content_field = Report._meta.get_field("content")
-        identity_field = Report._meta.get_field("identity")
         note_field = CaseEvent._meta.get_field("note")
         self.contents = [bytes(content_field.get_prep_value(c)) for c in CONTENTS]
-        self.identities = [bytes(identity_field.get_prep_value(i)) for i in IDENTITIES]
         self.notes = [bytes(note_field.get_prep_value(t)) for t in NOTES]
         self.event_id = 0
         self.heads = {unit_id: u.pk for unit_id, u in org.heads.items()}
@@ -445,8 +445,8 @@ class Generator:
             mode,
             "ru" if rng.random() < 0.6 else ("kk" if rng.random() < 0.75 else "en"),
             self.contents[i % len(self.contents)],
-            None if mode == IdentityMode.ANONYMOUS else self.identities[i % len(self.identities)],
             None,
+            None,  # the identities are in envelopes of their own, sealed per report: only the focus case's
         )
         triage_due = clocks.triage_due(reg)
         answer_due = clocks.answer_due(reg)
@@ -571,6 +571,7 @@ class Generator:
             c["updated"],
             None,
             _retaliation_risk(i, state),
+            None,
         )
         return report, case, events
 
@@ -794,6 +795,8 @@ def enrich_focus_case(org: Org) -> int:
     head = org.heads[branch.pk]
     at = case.updated_at
     with transaction.atomic():
+        Report.objects.filter(pk=case.report_id).update(identity_mode=IdentityMode.OPEN)
+        identity_seal(report=case.report, identity=IDENTITIES[0])
         for k, text in enumerate(NOTES):
             CaseEvent.objects.create(
                 case=case,

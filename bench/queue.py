@@ -891,12 +891,14 @@ class Measurer:
         row = (
             "SELECT c.id, c.state, c.version, c.category, c.channel, c.registered_at, c.triage_due_at, "  # noqa: S608
             "c.answer_due_at, c.due_at, c.overdue_level, c.extended_at, c.outcome, c.redirected_to, "
-            "c.reporter_rating, c.assignee_id, c.unit_id, r.registration_number, r.content, r.identity, "
+            "c.reporter_rating, c.assignee_id, c.unit_id, r.registration_number, r.content, ri.sealed, "
+            "ri.data_key, "
             "r.identity_mode, r.language, dt.name_ru, u.name_ru, a.username, "
             "a.first_name, a.last_name, t.name_ru, p.name_ru, p.extension_total_months, "
             "p.allows_leave_without_consideration, m.id, mr.registration_number "
             f"FROM cases_case c {join} "
             "JOIN hotline_report r ON r.id = c.report_id "
+            "LEFT JOIN hotline_reporteridentity ri ON ri.report_id = r.id "
             "LEFT JOIN core_territory dt ON dt.id = r.district_id "
             "LEFT JOIN core_user a ON a.id = c.assignee_id JOIN core_territory t ON t.id = c.region_id "
             "JOIN cases_responsepolicy p ON p.id = c.policy_id "
