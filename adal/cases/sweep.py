@@ -114,10 +114,9 @@ def _close_answered(now, by) -> int:
 
 
 def _tally_closed(cases: list[Case]) -> None:
-    """The closed batch moves in the case tally from "answered" to "closed" (no other column changed)."""
+    """The closed batch moves in the case tallies from "answered" to "closed" (no other column changed)."""
     deltas = Counter()
     for c in cases:
-        closed = case_key(c)
-        deltas[closed] += 1
-        deltas[(closed[0], State.ANSWERED, *closed[2:])] -= 1
+        deltas.update(case_key(c))
+        deltas.subtract(case_key(c, state=State.ANSWERED))
     tally_apply(deltas)

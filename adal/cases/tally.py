@@ -14,25 +14,48 @@ one transaction are applied in the order of their keys, so two transactions movi
 same two rows in opposite directions lock them in the same order and never deadlock. SQLite's IMMEDIATE
 transactions admit one writer at a time.
 
-``tally_rebuild`` counts the cases again and replaces the tally; ``tally_differences`` says where the
-tally and a recount disagree (``manage.py case_tally_rebuild [--check]``).
+The same moves keep CaseCohort, the public statistics' counts (adal.cases.statistics): each case is
+counted there once per grouping (region, category, channel, outcome, unit) on the day it was registered,
+with its answer's working days and timeliness, or the day its answer is due.
+
+``tally_rebuild`` counts the cases again and replaces both tables; ``tally_differences`` says where they
+and a recount disagree (``manage.py case_tally_rebuild [--check]``). A change of the working-day calendar
+for past days changes the working days of answers already given: rebuild after one.
 """
 
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Sum
 
 from adal.cases.clocks import local_date
-from adal.cases.models import OPEN_STATES, Case, CaseTally, RiskLevel
+from adal.cases.models import OPEN_STATES, Case, CaseCohort, CaseTally, RiskLevel, State
+from adal.core.workdays import calendar
 
-Key = tuple[int, str, str, int, bool, int]  # unit_pk, state, category, region_pk, high_risk, due_day
-KEY_FIELDS = ("unit_pk", "state", "category", "region_pk", "high_risk", "due_day")
-CASE_COLUMNS = ("unit_id", "state", "category", "region_id", "retaliation_risk", "due_at")
 NO_UNIT = 0
 NOT_DUE = 0
+NOT_ANSWERED = -1
+SIDE_EXITS = (State.REDIRECTED, State.MERGED, State.LEFT_WITHOUT_CONSIDERATION)
+PENDING = "pending"  # the outcome of a case not decided yet
+GROUPINGS = ("region", "category", "channel", "outcome", "unit")
+CASE_COLUMNS = (
+    "unit_id", "state", "category", "region_id", "retaliation_risk", "due_at",
+    "channel", "outcome", "registered_at", "answered_at", "answer_due_at",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Table:
+    model: type
+    key_fields: tuple[str, ...]
+
+
+QUEUE = Table(CaseTally, ("unit_pk", "state", "category", "region_pk", "high_risk", "due_day"))
+COHORT = Table(CaseCohort, ("by", "registered_day", "key", "answered_days", "on_time", "due_day"))
+TABLES = (QUEUE, COHORT)
 
 
 def day_number(day: dt.date) -> int:
@@ -40,43 +63,90 @@ def day_number(day: dt.date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
-def key_of(unit_id, state, category, region_id, retaliation_risk, due_at) -> Key:
-    """A case's key, from its columns (CASE_COLUMNS, in that order)."""
-    due_day = day_number(local_date(due_at)) if state in OPEN_STATES else NOT_DUE
-    return (unit_id or NO_UNIT, state, category, region_id, retaliation_risk == RiskLevel.HIGH, due_day)
+def outcome_key(outcome: str, state: str) -> str:
+    return outcome or (state if state in SIDE_EXITS else PENDING)
 
 
-def case_key(case: Case) -> Key:
-    return key_of(*(getattr(case, c) for c in CASE_COLUMNS))
+class _Keys:
+    """A case's rows in both tables, from its columns (CASE_COLUMNS); days and working days converted
+    once per distinct moment, as a rebuild meets the same deadlines and days again and again."""
+
+    def __init__(self):
+        self.days: dict = {}
+        self.taken: dict = {}
+        self.calendar = None
+
+    def day(self, moment: dt.datetime) -> int:
+        day = self.days.get(moment)
+        if day is None:
+            day = self.days[moment] = day_number(local_date(moment))
+        return day
+
+    def working_days(self, registered_at: dt.datetime, answered_at: dt.datetime) -> int:
+        pair = (local_date(registered_at), local_date(answered_at))
+        taken = self.taken.get(pair)
+        if taken is None:
+            self.calendar = self.calendar or calendar()
+            taken = self.taken[pair] = self.calendar.working_days_between(*pair)
+        return taken
+
+    def __call__(self, row: tuple) -> list[tuple[Table, tuple]]:
+        (unit_id, state, category, region_id, risk, due_at, channel, outcome, registered_at, answered_at,
+         answer_due_at) = row  # fmt: skip
+        is_open = state in OPEN_STATES
+        queue = (unit_id or NO_UNIT, state, category, region_id, risk == RiskLevel.HIGH,
+                 self.day(due_at) if is_open else NOT_DUE)  # fmt: skip
+        if answered_at is not None:
+            status = (self.working_days(registered_at, answered_at), answered_at <= answer_due_at, NOT_DUE)
+        else:
+            status = (NOT_ANSWERED, False, self.day(answer_due_at) if is_open else NOT_DUE)
+        registered = self.day(registered_at)
+        groups = {
+            "region": str(region_id),
+            "category": category,
+            "channel": channel,
+            "outcome": outcome_key(outcome, state),
+            "unit": str(unit_id) if unit_id else "",
+        }
+        return [(QUEUE, queue)] + [(COHORT, (by, registered, groups[by], *status)) for by in GROUPINGS]
+
+
+def case_key(case: Case, **instead) -> list[tuple[Table, tuple]]:
+    """A case's rows in the tallies, as it is now (or with the columns ``instead`` says)."""
+    return _Keys()(tuple(instead[c] if c in instead else getattr(case, c) for c in CASE_COLUMNS))
 
 
 # ---------------------------------------------------------------- keeping it
 
 
-def tally_move(before: Key | None, after: Key | None) -> None:
-    """One case moved from one key to another (None: it did not exist, or no longer does)."""
+def tally_move(before: list | None, after: list | None) -> None:
+    """One case moved from its rows ``before`` to its rows ``after`` (None: it did not exist before)."""
     if before == after:
         return
     deltas: Counter = Counter()
-    if before is not None:
-        deltas[before] -= 1
-    if after is not None:
-        deltas[after] += 1
+    for row in before or ():
+        deltas[row] -= 1
+    for row in after or ():
+        deltas[row] += 1
     tally_apply(deltas)
 
 
 def tally_apply(deltas: Counter) -> None:
-    """Add each delta to its key's row, inside the caller's transaction."""
+    """Add each delta to its row, inside the caller's transaction; rows in the order of their keys."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("the case tally changes only inside the transaction that changes the cases")
-    rows = sorted((key, n) for key, n in deltas.items() if n)
-    if not rows:
-        return
-    table = connection.ops.quote_name(CaseTally._meta.db_table)
-    columns = ", ".join(KEY_FIELDS)
+    for table in TABLES:
+        rows = sorted((key, n) for (t, key), n in deltas.items() if t is table and n)
+        if rows:
+            _upsert(table, rows)
+
+
+def _upsert(table: Table, rows: list) -> None:
+    name = connection.ops.quote_name(table.model._meta.db_table)
+    columns = ", ".join(table.key_fields)
     sql = (
-        f"INSERT INTO {table} ({columns}, n) VALUES ({', '.join(['%s'] * (len(KEY_FIELDS) + 1))}) "  # noqa: S608
-        f"ON CONFLICT ({columns}) DO UPDATE SET n = {table}.n + excluded.n"
+        f"INSERT INTO {name} ({columns}, n) VALUES ({', '.join(['%s'] * (len(table.key_fields) + 1))}) "  # noqa: S608
+        f"ON CONFLICT ({columns}) DO UPDATE SET n = {name}.n + excluded.n"
     )
     with connection.cursor() as cur:
         cur.executemany(sql, [(*key, n) for key, n in rows])
@@ -86,17 +156,10 @@ def tally_apply(deltas: Counter) -> None:
 
 
 def tally_count(cases: Iterable[tuple]) -> Counter:
-    """The tally of these cases' rows (CASE_COLUMNS), as a recount."""
-    counts: Counter = Counter()
-    day_of: dict = {}  # most cases share a due moment (the end of a day): convert each moment once
-    for unit_id, state, category, region_id, risk, due_at in cases:
-        if state in OPEN_STATES:
-            due_day = day_of.get(due_at)
-            if due_day is None:
-                due_day = day_of[due_at] = day_number(local_date(due_at))
-        else:
-            due_day = NOT_DUE
-        counts[(unit_id or NO_UNIT, state, category, region_id, risk == RiskLevel.HIGH, due_day)] += 1
+    """Both tallies of these cases (rows of CASE_COLUMNS), counted afresh."""
+    keys, counts = _Keys(), Counter()
+    for row in cases:
+        counts.update(keys(row))
     return counts
 
 
@@ -105,41 +168,58 @@ def _recount(case_model=Case) -> Counter:
     return tally_count(rows)
 
 
-def _stored(tally_model=CaseTally) -> Counter:
-    rows = tally_model.objects.exclude(n=0).values_list(*KEY_FIELDS, "n")
-    return Counter({tuple(row[:-1]): row[-1] for row in rows})
+def _stored() -> Counter:
+    stored: Counter = Counter()
+    for table in TABLES:
+        for row in table.model.objects.exclude(n=0).values_list(*table.key_fields, "n"):
+            stored[(table, tuple(row[:-1]))] = row[-1]
+    return stored
 
 
-def _lock_tally() -> None:
-    """On PostgreSQL, keep transitions from writing the tally while it is counted again: one that has
-    already written waits to commit before the lock is granted (so its change is in the recount), one that
-    writes after waits for the rebuild (and then adds its delta to the rebuilt rows). SQLite's IMMEDIATE
-    transaction already admits no other writer."""
+def _lock_tallies() -> None:
+    """On PostgreSQL, keep transitions from writing the tallies while they are counted again: one that
+    has already written waits to commit before the lock is granted (so its change is in the recount), one
+    that writes after waits for the rebuild (and then adds its delta to the rebuilt rows). SQLite's
+    IMMEDIATE transaction already admits no other writer."""
     if connection.vendor == "postgresql":
+        names = ", ".join(connection.ops.quote_name(t.model._meta.db_table) for t in TABLES)
         with connection.cursor() as cur:
-            cur.execute(f"LOCK TABLE {connection.ops.quote_name(CaseTally._meta.db_table)} IN EXCLUSIVE MODE")
+            cur.execute(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
 
 
-def tally_rebuild(*, case_model=Case, tally_model=CaseTally) -> int:
-    """Count the cases again and replace the tally with the count; returns the number of rows."""
+def tally_rebuild(*, case_model=Case, models: dict | None = None) -> int:
+    """Count the cases again and replace both tallies with the count; returns the number of rows.
+    ``models`` maps a tally's model to the one to write (a migration's historical models)."""
+    models = models or {}
     with transaction.atomic():
-        _lock_tally()
+        _lock_tallies()
         counts = _recount(case_model)
-        tally_model.objects.all().delete()
-        tally_model.objects.bulk_create(
-            (tally_model(**dict(zip(KEY_FIELDS, key, strict=True)), n=n) for key, n in counts.items()),
-            batch_size=5000,
-        )
+        for table in TABLES:
+            model = models.get(table.model, table.model)
+            model.objects.all().delete()
+            model.objects.bulk_create(
+                (
+                    model(**dict(zip(table.key_fields, key, strict=True)), n=n)
+                    for (t, key), n in counts.items()
+                    if t is table
+                ),
+                batch_size=5000,
+            )
     return len(counts)
 
 
-def tally_differences() -> dict[Key, tuple[int, int]]:
-    """Where the tally and a recount of the cases disagree: key → (in the tally, counted)."""
+def tally_differences() -> dict[tuple, tuple[int, int]]:
+    """Where the tallies and a recount of the cases disagree: (table name, key) → (stored, counted)."""
     with transaction.atomic():
-        _lock_tally()
+        _lock_tallies()
         stored, counted = _stored(), _recount()
-    return {k: (stored[k], counted[k]) for k in stored.keys() | counted.keys() if stored[k] != counted[k]}
+    return {
+        (t.model.__name__, key): (stored[(t, key)], counted[(t, key)])
+        for t, key in stored.keys() | counted.keys()
+        if stored[(t, key)] != counted[(t, key)]
+    }
 
 
 def tally_total() -> int:
-    return CaseTally.objects.aggregate(n=Sum("n"))["n"] or 0
+    """How many cases the queue's tally holds."""
+    return CaseTally.objects.aggregate(total=Sum("n"))["total"] or 0

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adal.cases.clocks import local_date
-from adal.cases.models import Case, CaseTally, State
-from adal.cases.selectors import QueueFilters, _counts_from_tally, _counts_of_cases, queue_counts
+from adal.cases.models import Case, CaseCohort, CaseTally, State
+from adal.cases.selectors import Period, QueueFilters, _counts_from_tally, _counts_of_cases, queue_counts
 from adal.cases.services import (
     TransitionRefused,
     case_accept,
@@ -32,6 +32,7 @@ from adal.cases.services import (
     case_review_start,
     case_triage_start,
 )
+from adal.cases.statistics import DIMENSIONS, _tallies_of_cases, case_tallies, whole_days
 from adal.cases.sweep import deadlines_sweep
 from adal.cases.tally import tally_differences, tally_rebuild, tally_total
 from adal.core.permissions import SYSTEM
@@ -217,6 +218,67 @@ def test_random_walks_keep_the_tally_and_the_counts(org, new_case, walk):
         _step(org, new_case, cases[which % len(cases)] if cases else None, step, category, region)
     assert agrees()
     assert_counts_agree(org)
+    assert_statistics_agree()
+
+
+# ---------------------------------------------------------------- the public statistics
+
+
+def days_around_now() -> Period:
+    today = local_date(timezone.now())
+    start = dt.datetime.combine(today - dt.timedelta(days=40), dt.time.min, tzinfo=ALMATY)
+    return Period(
+        start=start, end=dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, tzinfo=ALMATY)
+    )
+
+
+def as_compared(tallies: dict) -> dict:
+    return {
+        k: (t.received, t.due, t.answered, t.answered_on_time, sorted(t.working_days))
+        for k, t in tallies.items()
+    }
+
+
+def assert_statistics_agree():
+    period, now = days_around_now(), timezone.now()
+    assert whole_days(period) is not None
+    for by in DIMENSIONS:
+        assert as_compared(case_tallies(period, by, now=now)) == as_compared(
+            _tallies_of_cases(period, by, now)
+        ), by
+
+
+def test_the_statistics_count_the_cohort_as_they_count_the_cases(org, new_case):
+    late = case_answer(case=decided(org, new_case, outcome="partly"), by=org["officer"], findings="Ответ.")
+    Case.objects.filter(pk=late.pk).update(answered_at=late.answer_due_at + dt.timedelta(days=9))
+    case_answer(case=decided(org, new_case), by=org["officer"], findings="Ответ.")
+    overdue = accepted(org, new_case, region="750000000")
+    Case.objects.filter(pk=overdue.pk).update(answer_due_at=timezone.now() - dt.timedelta(days=2))
+    accepted(org, new_case, category="education")
+    case_leave(case=new_case(), by=org["operator"], reason="Повтор.", risk=LOW_RISK)
+    new_case(region="750000000")
+    tally_rebuild()  # the dates moved by hand
+    assert_statistics_agree()
+    region = case_tallies(days_around_now(), "region")["150000000"]
+    assert (region.received, region.due, region.answered, region.answered_on_time) == (4, 2, 2, 1)
+    assert case_tallies(days_around_now(), "region")["750000000"].due == 1
+    assert set(case_tallies(days_around_now(), "outcome")) == {
+        "partly",
+        "substantiated",
+        "pending",
+        "left_without_consideration",
+    }
+
+
+def test_a_period_not_of_whole_days_is_counted_from_the_cases(org, new_case):
+    new_case()
+    CaseCohort.objects.all().delete()  # would count nothing, were it read
+    now = timezone.now()
+    assert (
+        case_tallies(Period(now - dt.timedelta(days=1), now + dt.timedelta(hours=1)), "unit")[""].received
+        == 1
+    )
+    assert case_tallies(days_around_now(), "unit") == {}
 
 
 # ---------------------------------------------------------------- the command
@@ -226,8 +288,8 @@ def test_the_command_finds_a_difference_and_rebuilds(org, new_case):
     accepted(org, new_case)
     out = io.StringIO()
     call_command("case_tally_rebuild", "--check", stdout=out)
-    assert "agrees" in out.getvalue()
-    CaseTally.objects.exclude(n=0).update(n=7)
+    assert "agree with the cases" in out.getvalue()
+    CaseTally.objects.exclude(n=0).update(n=7)  # one case, counted as seven
     with pytest.raises(SystemExit) as exit_:
         call_command("case_tally_rebuild", "--check", stdout=out, stderr=io.StringIO())
     assert exit_.value.code == 1 and "tally 7, cases 1" in out.getvalue()

@@ -1,13 +1,12 @@
 from django.core.management.base import BaseCommand
 
-from adal.cases.models import State
-from adal.cases.tally import tally_differences, tally_rebuild
+from adal.cases.tally import TABLES, tally_differences, tally_rebuild
 
 
 class Command(BaseCommand):
     help = (
-        "Count the cases again and replace the case tally (the queue's counts) with the count; "
-        "--check only compares them and exits with 1 where they differ."
+        "Count the cases again and replace the case tallies (the queue's counts and the public statistics' "
+        "counts) with the count; --check only compares them and exits with 1 where they differ."
     )
 
     def add_arguments(self, parser):
@@ -16,18 +15,14 @@ class Command(BaseCommand):
     def handle(self, *args, check, **options):
         if not check:
             rows = tally_rebuild()
-            self.stdout.write(f"case tally rebuilt: {rows} rows")
+            self.stdout.write(f"case tallies rebuilt: {rows} rows")
             return
         differences = tally_differences()
-        for (unit, state, category, region, high_risk, due_day), (stored, counted) in sorted(
-            differences.items()
-        ):
-            self.stdout.write(
-                f"unit {unit or '-'} {State(state).label if state in State.values else state} {category} "
-                f"region {region} high risk {high_risk} due {due_day or '-'}: "
-                f"tally {stored}, cases {counted}"
-            )
+        fields = {t.model.__name__: t.key_fields for t in TABLES}
+        for (table, key), (stored, counted) in sorted(differences.items(), key=str):
+            where = ", ".join(f"{f}={v}" for f, v in zip(fields[table], key, strict=True))
+            self.stdout.write(f"{table} {where}: tally {stored}, cases {counted}")
         if differences:
-            self.stderr.write(f"the case tally differs from the cases in {len(differences)} rows")
+            self.stderr.write(f"the case tallies differ from the cases in {len(differences)} rows")
             raise SystemExit(1)
-        self.stdout.write("the case tally agrees with the cases")
+        self.stdout.write("the case tallies agree with the cases")
