@@ -557,19 +557,19 @@ class CaseTally(models.Model):
 
 class CaseCohort(models.Model):
     """The hotline's public statistics kept as counts: the cases registered on a day, by one grouping at a
-    time (``by``: region, category, channel, outcome or unit, and the group's ``key``), and where each
-    stands now: answered after how many working days and whether on time, or, while open and unanswered,
+    time (``grouped_by``: region, category, channel, outcome or unit; the group: ``group_key``), and where
+    each stands now: answered after how many working days and whether on time, or, while open and unanswered,
     the day its answer is due. adal.cases.statistics sums a period's rows of one grouping instead of
     reading each case; kept like CaseTally, by every change of a case, and rebuilt with it.
 
     ``answered_days`` is -1 for a case not answered; ``due_day`` (YYYYMMDD, Kazakhstan's time) is 0 unless
-    the case is open and unanswered, when it is the day of ``answer_due_at``; ``key`` is the region's or
+    the case is open and unanswered, when it is the day of ``answer_due_at``; ``group_key`` is the region's or
     the unit's id as text ("" for a case not yet routed), the category, the channel, or the outcome as
     adal.cases.statistics names it (an outcome, a side exit, or "pending")."""
 
     registered_day = models.PositiveIntegerField()
-    by = models.CharField(max_length=10)
-    key = models.CharField(max_length=30)
+    grouped_by = models.CharField(max_length=10)
+    group_key = models.CharField(max_length=30)
     answered_days = models.IntegerField()
     on_time = models.BooleanField()
     due_day = models.PositiveIntegerField()
@@ -578,10 +578,10 @@ class CaseCohort(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["by", "registered_day", "key", "answered_days", "on_time", "due_day"],
+                fields=["grouped_by", "registered_day", "group_key", "answered_days", "on_time", "due_day"],
                 name="case_cohort_key",
             )
         ]
 
     def __str__(self):
-        return f"{self.registered_day} {self.by}={self.key}: {self.n}"
+        return f"{self.registered_day} {self.grouped_by}={self.group_key}: {self.n}"

@@ -90,10 +90,10 @@ def whole_days(period: Period) -> tuple[int, int] | None:
 def _tallies_of_cohort(first: int, last: int, by: str, now: dt.datetime) -> dict[str, Tally]:
     today = day_number(local_date(now))
     rows = (
-        CaseCohort.objects.filter(by=by, registered_day__gte=first, registered_day__lte=last)
+        CaseCohort.objects.filter(grouped_by=by, registered_day__gte=first, registered_day__lte=last)
         .exclude(n=0)
         .order_by()
-        .values_list("key", "answered_days", "on_time", "due_day")
+        .values_list("group_key", "answered_days", "on_time", "due_day")
         .annotate(total=Sum("n"))
     )
     tallies: dict[str, Tally] = {}

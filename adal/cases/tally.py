@@ -54,7 +54,9 @@ class Table:
 
 
 QUEUE = Table(CaseTally, ("unit_pk", "state", "category", "region_pk", "high_risk", "due_day"))
-COHORT = Table(CaseCohort, ("by", "registered_day", "key", "answered_days", "on_time", "due_day"))
+COHORT = Table(
+    CaseCohort, ("grouped_by", "registered_day", "group_key", "answered_days", "on_time", "due_day")
+)
 TABLES = (QUEUE, COHORT)
 
 
