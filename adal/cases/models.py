@@ -556,18 +556,19 @@ class CaseTally(models.Model):
 
 
 class CaseCohort(models.Model):
-    """The hotline's public statistics kept as counts: the cases registered on a day, by one grouping at a
-    time (``grouped_by``: region, category, channel, outcome or unit; the group: ``group_key``), and where
-    each stands now: answered after how many working days and whether on time, or, while open and unanswered,
-    the day its answer is due. adal.cases.statistics sums a period's rows of one grouping instead of
-    reading each case; kept like CaseTally, by every change of a case, and rebuilt with it.
+    """The hotline's public statistics kept as counts: the cases registered on a day, and in a month, by one
+    grouping at a time (``grouped_by``: region, category, channel, outcome or unit; the group:
+    ``group_key``), and where each stands now: answered after how many working days and whether on time,
+    or, while open and unanswered, the day its answer is due. adal.cases.statistics sums a period's rows
+    of one grouping (its whole months' rows and its partial months' day rows) instead of reading each
+    case; kept like CaseTally, by every change of a case, and rebuilt with it.
 
     ``answered_days`` is -1 for a case not answered; ``due_day`` (YYYYMMDD, Kazakhstan's time) is 0 unless
     the case is open and unanswered, when it is the day of ``answer_due_at``; ``group_key`` is the region's or
     the unit's id as text ("" for a case not yet routed), the category, the channel, or the outcome as
     adal.cases.statistics names it (an outcome, a side exit, or "pending")."""
 
-    registered_day = models.PositiveIntegerField()
+    registered_day = models.PositiveIntegerField()  # YYYYMMDD; a whole month's row: YYYYMM00
     grouped_by = models.CharField(max_length=10)
     group_key = models.CharField(max_length=30)
     answered_days = models.IntegerField()

@@ -26,7 +26,7 @@ second of a day, when the counts take the case as due one second later than the 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from adal.cases.clocks import local_date
@@ -79,22 +79,38 @@ def case_tallies(period: Period, by: str, *, now: dt.datetime | None = None) -> 
     return _tallies_of_cohort(*days, by, now)
 
 
-def whole_days(period: Period) -> tuple[int, int] | None:
-    """The first and last day (YYYYMMDD) of a period that starts and ends at midnight in Kazakhstan."""
+def whole_days(period: Period) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of a period that starts and ends at midnight in Kazakhstan."""
     start, end = period.start.astimezone(ALMATY), period.end.astimezone(ALMATY)
     if start.time() != dt.time.min or end.time() != dt.time.min or end <= start:
         return None
-    return day_number(start.date()), day_number(end.date() - dt.timedelta(days=1))
+    return start.date(), end.date() - dt.timedelta(days=1)
 
 
-def _tallies_of_cohort(first: int, last: int, by: str, now: dt.datetime) -> dict[str, Tally]:
+def _cohort_rows(first: dt.date, last: dt.date) -> Q:
+    """The cohort's rows of the days from ``first`` to ``last``: a whole month's row (YYYYMM00) for each
+    month the period covers whole, the day rows of the months it covers in part."""
+    months, q = [], Q(pk__in=[])
+    month = first.replace(day=1)
+    while month <= last:
+        following = (month + dt.timedelta(days=32)).replace(day=1)
+        start, end = max(first, month), min(last, following - dt.timedelta(days=1))
+        if start == month and end == following - dt.timedelta(days=1):
+            months.append(day_number(month) - 1)  # YYYYMM01 - 1 = YYYYMM00
+        else:
+            q |= Q(registered_day__gte=day_number(start), registered_day__lte=day_number(end))
+        month = following
+    return q | Q(registered_day__in=months) if months else q
+
+
+def _tallies_of_cohort(first: dt.date, last: dt.date, by: str, now: dt.datetime) -> dict[str, Tally]:
     today = day_number(local_date(now))
     rows = (
-        CaseCohort.objects.filter(grouped_by=by, registered_day__gte=first, registered_day__lte=last)
+        CaseCohort.objects.filter(_cohort_rows(first, last), grouped_by=by)
         .exclude(n=0)
-        .order_by()
         .values_list("group_key", "answered_days", "on_time", "due_day")
         .annotate(total=Sum("n"))
+        .order_by("group_key", "answered_days")  # each group's working days come sorted, for the quartiles
     )
     tallies: dict[str, Tally] = {}
     for key, answered_days, on_time, due_day, n in rows:

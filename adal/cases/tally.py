@@ -15,8 +15,10 @@ same two rows in opposite directions lock them in the same order and never deadl
 transactions admit one writer at a time.
 
 The same moves keep CaseCohort, the public statistics' counts (adal.cases.statistics): each case is
-counted there once per grouping (region, category, channel, outcome, unit) on the day it was registered,
-with its answer's working days and timeliness, or the day its answer is due.
+counted there once per grouping (region, category, channel, outcome, unit) on the day it was registered
+and once in that day's month, with its answer's working days and timeliness, or the day its answer is
+due. A period reads the rows of its whole months and the day rows of its partial ones: a year is twelve
+months' rows, not 365 days'.
 
 ``tally_rebuild`` counts the cases again and replaces both tables; ``tally_differences`` says where they
 and a recount disagree (``manage.py case_tally_rebuild [--check]``). A change of the working-day calendar
@@ -103,6 +105,7 @@ class _Keys:
         else:
             status = (NOT_ANSWERED, False, self.day(answer_due_at) if is_open else NOT_DUE)
         registered = self.day(registered_at)
+        month = registered // 100 * 100  # the whole month's row: YYYYMM00
         groups = {
             "region": str(region_id),
             "category": category,
@@ -110,7 +113,10 @@ class _Keys:
             "outcome": outcome_key(outcome, state),
             "unit": str(unit_id) if unit_id else "",
         }
-        return [(QUEUE, queue)] + [(COHORT, (by, registered, groups[by], *status)) for by in GROUPINGS]
+        cohort = [
+            (COHORT, (by, when, groups[by], *status)) for by in GROUPINGS for when in (registered, month)
+        ]
+        return [(QUEUE, queue), *cohort]
 
 
 def case_key(case: Case, **instead) -> list[tuple[Table, tuple]]:

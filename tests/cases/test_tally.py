@@ -349,3 +349,28 @@ def at_once(*fns) -> list[Exception]:
     for t in threads:
         t.join()
     return errors
+
+
+def test_whole_months_are_read_from_their_month_rows_and_partial_ones_from_day_rows(org, new_case):
+    today = local_date(timezone.now())
+    month = today.replace(day=1)
+    last_month = (month - dt.timedelta(days=1)).replace(day=1)
+    new_case(received_at=dt.datetime.combine(last_month + dt.timedelta(days=3), dt.time(12), tzinfo=ALMATY))
+    new_case(received_at=dt.datetime.combine(last_month + dt.timedelta(days=20), dt.time(12), tzinfo=ALMATY))
+    accepted(org, new_case)
+    month_rows = CaseCohort.objects.filter(registered_day=int(f"{last_month:%Y%m}00"), grouped_by="unit")
+    assert sum(month_rows.values_list("n", flat=True)) == 2
+
+    def received(first, last):
+        period = Period(
+            dt.datetime.combine(first, dt.time.min, tzinfo=ALMATY),
+            dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=ALMATY),
+        )
+        cohort = case_tallies(period, "channel")
+        assert as_compared(cohort) == as_compared(_tallies_of_cases(period, "channel", timezone.now()))
+        return sum(t.received for t in cohort.values())
+
+    assert received(last_month, month - dt.timedelta(days=1)) == 2  # a whole month
+    assert received(last_month + dt.timedelta(days=10), today) == 2  # two partial months
+    assert received(last_month, today) == 3
+    assert received(last_month + dt.timedelta(days=4), last_month + dt.timedelta(days=19)) == 0
