@@ -771,32 +771,34 @@ class Measurer:
 
     def count_sqls(self, user, label):
         """The counts as the page reads them now: the case tally's rows of the scope (adal/cases/tally.py),
-        the due days before today being overdue, and the open cases due earlier today counted directly."""
+        the due weeks before this one being overdue, and the open cases due earlier this week counted
+        directly."""
         from django.utils import timezone
 
         from adal.cases.clocks import local_date
         from adal.cases.models import OPEN_STATES
-        from adal.cases.tally import day_number
+        from adal.cases.tally import week_number
         from adal.core.workdays import ALMATY
 
         now = timezone.now()
-        today = day_number(local_date(now))
-        start = dt.datetime.combine(local_date(now), dt.time.min, tzinfo=ALMATY)
+        this_week = week_number(local_date(now))
+        monday = local_date(now) - dt.timedelta(days=local_date(now).weekday())
+        start = dt.datetime.combine(monday, dt.time.min, tzinfo=ALMATY)
         join, scope, params = self.scope(user)
         tally_scope = scope.replace("c.unit_id", "t.unit_pk")
         states = ", ".join(f"'{s}'" for s in OPEN_STATES)
         cond, cond_params = "", []
         case_cond, case_params = "", []
         if label == "category+overdue":
-            cond, cond_params = " AND t.category = %s AND t.due_day < %s", ["bribery", today]
+            cond, cond_params = " AND t.category = %s AND t.due_week < %s", ["bribery", this_week]
             case_cond, case_params = " AND c.category = %s", ["bribery"]
         by_state = (
-            f"SELECT t.state, SUM(t.n), SUM(t.n) FILTER (WHERE t.due_day < %s) "  # noqa: S608
+            f"SELECT t.state, SUM(t.n), SUM(t.n) FILTER (WHERE t.due_week < %s) "  # noqa: S608
             f"FROM cases_casetally t WHERE {tally_scope} AND t.state IN ({states}) AND t.n <> 0{cond} "
             "GROUP BY t.state",
-            [today, *params, *cond_params],
+            [this_week, *params, *cond_params],
         )
-        due_today = (
+        due_this_week = (
             f"SELECT c.state, COUNT(*) FROM cases_case c {join} WHERE {scope} AND c.open IS NOT NULL "  # noqa: S608
             f"AND c.due_at >= %s AND c.due_at < %s{case_cond} GROUP BY c.state",
             [*params, self.db_dt(start), self.db_dt(now), *case_params],
@@ -806,7 +808,7 @@ class Measurer:
             "AND valid_to IS NULL ORDER BY kato",
             [],
         )
-        return [by_state, due_today, regions]
+        return [by_state, due_this_week, regions]
 
     def measure_queue(self, name, user, label, query, deep) -> dict | None:
         from adal.cases.models import Case

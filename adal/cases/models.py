@@ -525,34 +525,35 @@ class DisclosureRequest(models.Model):
 
 
 class CaseTally(models.Model):
-    """How many cases each (unit, state, category, region, high risk, due day) holds: the queue's counts,
+    """How many cases each (unit, state, category, region, high risk, due week) holds: the queue's counts,
     kept by every change of a case in the same transaction (adal/cases/tally.py), and rebuilt from the
     cases by ``manage.py case_tally_rebuild``. Its size is bounded by units × states × categories ×
-    regions × due days, not by the number of cases.
+    regions × due weeks, not by the number of cases.
 
     The columns are plain numbers, never NULL, so that one UPSERT on the key adds to a row (NULLs are
-    distinct in a unique key): ``unit_pk`` 0 is a case waiting at reception, ``due_day`` is the day of
-    ``due_at`` in Kazakhstan's time as YYYYMMDD for an open case and 0 for any other (only an open case
-    can be overdue). Rows whose count fell to 0 stay until the next rebuild."""
+    distinct in a unique key): ``unit_pk`` 0 is a case waiting at reception, ``due_week`` is the Monday of
+    the week of ``due_at`` in Kazakhstan's time, as YYYYMMDD, for an open case and 0 for any other (only
+    an open case can be overdue): weeks rather than days keep a unit's open cases in a few dozen rows.
+    Rows whose count fell to 0 stay until the next rebuild."""
 
     unit_pk = models.PositiveIntegerField()
     state = models.CharField(max_length=30)  # no choices: a new category needs no migration here
     category = models.CharField(max_length=30)
     region_pk = models.PositiveIntegerField()
     high_risk = models.BooleanField()
-    due_day = models.PositiveIntegerField()
+    due_week = models.PositiveIntegerField()
     n = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["unit_pk", "state", "category", "region_pk", "high_risk", "due_day"],
+                fields=["unit_pk", "state", "category", "region_pk", "high_risk", "due_week"],
                 name="case_tally_key",
             )
         ]
 
     def __str__(self):
-        return f"{self.unit_pk}/{self.state}/{self.category}/{self.due_day}: {self.n}"
+        return f"{self.unit_pk}/{self.state}/{self.category}/{self.due_week}: {self.n}"
 
 
 class CaseCohort(models.Model):

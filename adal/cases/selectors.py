@@ -14,7 +14,7 @@ from adal.cases.clocks import local_date
 from adal.cases.models import IS_OPEN, OPEN_STATES, TRIAGE_STATES, Case, CaseTally, RiskLevel, State
 from adal.cases.retention import Retention, retention_of
 from adal.cases.services import scope_filter
-from adal.cases.tally import NO_UNIT, day_number
+from adal.cases.tally import NO_UNIT, week_number
 from adal.core.models import Territory, User
 from adal.core.workdays import ALMATY, calendar
 from adal.hotline.models import Category, Channel, Message, Report, RetaliationKind
@@ -246,17 +246,17 @@ def _open_counts(by_state: dict[str, tuple[int, int]]) -> dict[str, int]:
 
 
 def _tally_answers(f: QueueFilters) -> bool:
-    """Whether the tally's columns (unit, state, category, region, high risk, due day) can answer."""
+    """Whether the tally's columns (unit, state, category, region, high risk, due week) can answer."""
     return not (f.channel or f.assignee or f.due_before or f.received_from or f.received_to)
 
 
 def _counts_from_tally(user: User, f: QueueFilters) -> dict[str, int]:
     """The counts from the case tally: a unit's rows rather than its cases. "Overdue" is ``due_at`` before
-    now, and the tally keeps the due day: the days before today are overdue whole, and today's cases are
-    counted directly (on the open-cases index, a day's cases at most; none, mostly, as deadlines fall at
-    the end of a day)."""
+    now, and the tally keeps the due week: the weeks before this one are overdue whole, and the open cases
+    due earlier this week are counted directly (on the open cases' due index: a few days' cases at most,
+    and of them only those still open)."""
     now = timezone.now()
-    today = day_number(local_date(now))
+    this_week = week_number(local_date(now))
     rows = CaseTally.objects.filter(scope_filter(user, unit="unit_pk", unrouted=Q(unit_pk=NO_UNIT)))
     if f.category:
         rows = rows.filter(category=f.category)
@@ -265,17 +265,17 @@ def _counts_from_tally(user: User, f: QueueFilters) -> dict[str, int]:
     if f.high_risk:
         rows = rows.filter(high_risk=True)
     open_rows = rows.filter(state__in=OPEN_STATES).exclude(n=0).order_by()
-    before = {} if not f.overdue else {"due_day__lt": today}
+    before = {} if not f.overdue else {"due_week__lt": this_week}
     sums = (
         open_rows.filter(**before)
         .values_list("state")
-        .annotate(total=Sum("n"), overdue=Sum("n", filter=Q(due_day__lt=today)))
+        .annotate(total=Sum("n"), overdue=Sum("n", filter=Q(due_week__lt=this_week)))
     )
     by_state = {state: [n, overdue or 0] for state, n, overdue in sums}
-    for state, n in _due_earlier_today(user, f, now):
+    for state, n in _due_earlier_this_week(user, f, now):
         counts = by_state.setdefault(state, [0, 0])
         counts[1] += n
-        counts[0] += n if f.overdue else 0  # already among the day's cases when not only overdue are counted
+        counts[0] += n if f.overdue else 0  # already among the week's when not only overdue are counted
     counts = _open_counts({state: tuple(c) for state, c in by_state.items()})
     if f.state in State.values and f.state not in OPEN_STATES:
         # a closed state is never overdue: "overdue" counts none of it, as the cases' own filter does
@@ -284,8 +284,9 @@ def _counts_from_tally(user: User, f: QueueFilters) -> dict[str, int]:
     return counts
 
 
-def _due_earlier_today(user: User, f: QueueFilters, now: dt.datetime):
-    start = dt.datetime.combine(local_date(now), dt.time.min, tzinfo=ALMATY)
+def _due_earlier_this_week(user: User, f: QueueFilters, now: dt.datetime):
+    today = local_date(now)
+    start = dt.datetime.combine(today - dt.timedelta(days=today.weekday()), dt.time.min, tzinfo=ALMATY)
     qs = _filtered(user, dataclasses.replace(f, overdue=False), with_state=False)
     return (
         qs.filter(IS_OPEN, due_at__gte=start, due_at__lt=now)

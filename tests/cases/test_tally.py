@@ -97,12 +97,13 @@ def test_the_sweep_keeps_the_tally_when_it_escalates_and_closes(org, new_case):
     assert CaseTally.objects.filter(state=State.CLOSED).get().n == 1
 
 
-def test_a_high_risk_triage_and_the_due_day_are_in_the_key(org, new_case):
+def test_a_high_risk_triage_and_the_due_week_are_in_the_key(org, new_case):
     case = case_triage_start(case=new_case(), by=org["operator"])
     case = case_accept(case=case, by=org["operator"], risk=HIGH_RISK)
     row = CaseTally.objects.exclude(n=0).get()
     assert (row.high_risk, row.unit_pk, row.state) == (True, case.unit_id, State.ACCEPTED)
-    assert row.due_day == int(local_date(case.due_at).strftime("%Y%m%d"))
+    monday = local_date(case.due_at) - dt.timedelta(days=local_date(case.due_at).weekday())
+    assert row.due_week == int(monday.strftime("%Y%m%d"))
 
 
 # ---------------------------------------------------------------- the queue's counts
