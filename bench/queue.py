@@ -770,22 +770,45 @@ class Measurer:
         return sql, args
 
     def count_sqls(self, user, label):
+        """The counts as the page reads them now: the case tally's rows of the scope (adal/cases/tally.py),
+        the due weeks before this one being overdue, and the open cases due earlier this week counted
+        directly."""
         from django.utils import timezone
 
+        from adal.cases.clocks import local_date
+        from adal.cases.models import OPEN_STATES
+        from adal.cases.tally import week_number
+        from adal.core.workdays import local_zone
+
         now = timezone.now()
+        this_week = week_number(local_date(now))
+        monday = local_date(now) - dt.timedelta(days=local_date(now).weekday())
+        start = dt.datetime.combine(monday, dt.time.min, tzinfo=local_zone())
         join, scope, params = self.scope(user)
-        cond, fparams = self.filter_sql(label, now, with_state=False)
+        tally_scope = scope.replace("c.unit_id", "t.unit_pk")
+        states = ", ".join(f"'{s}'" for s in OPEN_STATES)
+        cond, cond_params = "", []
+        case_cond, case_params = "", []
+        if label == "category+overdue":
+            cond, cond_params = " AND t.category = %s AND t.due_week < %s", ["bribery", this_week]
+            case_cond, case_params = " AND c.category = %s", ["bribery"]
         by_state = (
-            f"SELECT c.state, COUNT(*), COUNT(*) FILTER (WHERE c.due_at < %s) "  # noqa: S608
-            f"FROM cases_case c {join} WHERE {scope}{cond} AND c.open IS NOT NULL GROUP BY c.state",
-            [self.db_dt(now), *params, *fparams],
+            f"SELECT t.state, SUM(t.n), SUM(t.n) FILTER (WHERE t.due_week < %s) "  # noqa: S608
+            f"FROM cases_casetally t WHERE {tally_scope} AND t.state IN ({states}) AND t.n <> 0{cond} "
+            "GROUP BY t.state",
+            [this_week, *params, *cond_params],
+        )
+        due_this_week = (
+            f"SELECT c.state, COUNT(*) FROM cases_case c {join} WHERE {scope} AND c.open IS NOT NULL "  # noqa: S608
+            f"AND c.due_at >= %s AND c.due_at < %s{case_cond} GROUP BY c.state",
+            [*params, self.db_dt(start), self.db_dt(now), *case_params],
         )
         regions = (
             "SELECT kato, name_ru FROM core_territory WHERE kind IN ('region', 'city') "
             "AND valid_to IS NULL ORDER BY kato",
             [],
         )
-        return [by_state, regions]
+        return [by_state, due_this_week, regions]
 
     def measure_queue(self, name, user, label, query, deep) -> dict | None:
         from adal.cases.models import Case
@@ -870,7 +893,8 @@ class Measurer:
         row = (
             "SELECT c.id, c.state, c.version, c.category, c.channel, c.registered_at, c.triage_due_at, "  # noqa: S608
             "c.answer_due_at, c.due_at, c.overdue_level, c.extended_at, c.outcome, c.redirected_to, "
-            "c.reporter_rating, c.assignee_id, c.unit_id, r.registration_number, r.content, ri.data_key, "
+            "c.reporter_rating, c.assignee_id, c.unit_id, r.registration_number, r.content, ri.sealed, "
+            "ri.data_key, "
             "r.identity_mode, r.language, dt.name_ru, u.name_ru, a.username, "
             "a.first_name, a.last_name, t.name_ru, p.name_ru, p.extension_total_months, "
             "p.allows_leave_without_consideration, m.id, mr.registration_number "
@@ -1090,7 +1114,7 @@ class Measurer:
         from django.db.models import Max, Q
         from django_tasks_db.models import DBTaskResult
 
-        from adal.cases.models import IS_OPEN, Case, CaseEvent, State
+        from adal.cases.models import IS_OPEN, Case, CaseEvent, CaseTally, State
         from adal.core.models import AuditHead
         from adal.hotline.models import Message
 
@@ -1106,13 +1130,14 @@ class Measurer:
             "message": Message.objects.aggregate(m=Max("id"))["m"] or 0,
             "audit": (head.seq, head.hash),
             "tasks": set(DBTaskResult.objects.values_list("pk", flat=True)),
+            "tally": list(CaseTally.objects.all()),  # the sweep's closing moves counts in it
         }
 
     def sweep_restore(self, snap: dict) -> None:
         from django.db import transaction
         from django_tasks_db.models import DBTaskResult
 
-        from adal.cases.models import Case, CaseEvent
+        from adal.cases.models import Case, CaseEvent, CaseTally
         from adal.core.models import AuditHead
         from adal.hotline.models import Message
 
@@ -1125,6 +1150,8 @@ class Measurer:
                 cur.execute("DELETE FROM core_auditevent WHERE seq > %s", [snap["audit"][0]])
             AuditHead.objects.filter(pk=1).update(seq=snap["audit"][0], hash=snap["audit"][1])
             DBTaskResult.objects.exclude(pk__in=snap["tasks"]).delete()
+            CaseTally.objects.all().delete()
+            CaseTally.objects.bulk_create(snap["tally"], batch_size=5000)
 
     # ------------------------------------------------------------ diagnosis
 

@@ -534,3 +534,68 @@ class DisclosureRequest(models.Model):
     @property
     def status_label(self) -> str:
         return str(_("Expired")) if self.status == "expired" else self.get_state_display()
+
+
+class CaseTally(models.Model):
+    """How many cases each (unit, state, category, region, high risk, due week) holds: the queue's counts,
+    kept by every change of a case in the same transaction (adal/cases/tally.py), and rebuilt from the
+    cases by ``manage.py case_tally_rebuild``. Its size is bounded by units × states × categories ×
+    regions × due weeks, not by the number of cases.
+
+    The columns are plain numbers, never NULL, so that one UPSERT on the key adds to a row (NULLs are
+    distinct in a unique key): ``unit_pk`` 0 is a case waiting at reception, ``due_week`` is the Monday of
+    the week of ``due_at`` in Kazakhstan's time, as YYYYMMDD, for an open case and 0 for any other (only
+    an open case can be overdue): weeks rather than days keep a unit's open cases in a few dozen rows.
+    Rows whose count fell to 0 stay until the next rebuild."""
+
+    unit_pk = models.PositiveIntegerField()
+    state = models.CharField(max_length=30)  # no choices: a new category needs no migration here
+    category = models.CharField(max_length=30)
+    region_pk = models.PositiveIntegerField()
+    high_risk = models.BooleanField()
+    due_week = models.PositiveIntegerField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_pk", "state", "category", "region_pk", "high_risk", "due_week"],
+                name="case_tally_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit_pk}/{self.state}/{self.category}/{self.due_week}: {self.n}"
+
+
+class CaseCohort(models.Model):
+    """The hotline's public statistics kept as counts: the cases registered on a day, and in a month, by one
+    grouping at a time (``grouped_by``: region, category, channel, outcome or unit; the group:
+    ``group_key``), and where each stands now: answered after how many working days and whether on time,
+    or, while open and unanswered, the day its answer is due. adal.cases.statistics sums a period's rows
+    of one grouping (its whole months' rows and its partial months' day rows) instead of reading each
+    case; kept like CaseTally, by every change of a case, and rebuilt with it.
+
+    ``answered_days`` is -1 for a case not answered; ``due_day`` (YYYYMMDD, Kazakhstan's time) is 0 unless
+    the case is open and unanswered, when it is the day of ``answer_due_at``; ``group_key`` is the region's or
+    the unit's id as text ("" for a case not yet routed), the category, the channel, or the outcome as
+    adal.cases.statistics names it (an outcome, a side exit, or "pending")."""
+
+    registered_day = models.PositiveIntegerField()  # YYYYMMDD; a whole month's row: YYYYMM00
+    grouped_by = models.CharField(max_length=10)
+    group_key = models.CharField(max_length=30)
+    answered_days = models.IntegerField()
+    on_time = models.BooleanField()
+    due_day = models.PositiveIntegerField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grouped_by", "registered_day", "group_key", "answered_days", "on_time", "due_day"],
+                name="case_cohort_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.registered_day} {self.grouped_by}={self.group_key}: {self.n}"

@@ -4,18 +4,19 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from adal.cases.clocks import local_date
-from adal.cases.models import IS_OPEN, OPEN_STATES, TRIAGE_STATES, Case, RiskLevel, State
+from adal.cases.models import IS_OPEN, OPEN_STATES, TRIAGE_STATES, Case, CaseTally, RiskLevel, State
 from adal.cases.retention import Retention, retention_of
 from adal.cases.services import scope_filter
-from adal.core.models import User
-from adal.core.workdays import calendar
+from adal.cases.tally import NO_UNIT, week_number
+from adal.core.models import Territory, User
+from adal.core.workdays import calendar, local_zone
 from adal.hotline.models import Category, Channel, Message, Report, RetaliationKind
 
 PAGE_SIZE = 50
@@ -213,9 +214,16 @@ def protections_of(user: User, pks: list[int]) -> dict[int, tuple[tuple, bool]]:
 def queue_counts(user: User, f: QueueFilters) -> dict[str, int]:
     """How many cases each open state holds under the other filters, and how many are overdue.
 
-    Closed states are history, not work: counting them all would be an aggregate over every case the user
-    may see (a million at the centre) on every page, so a closed state is counted only while it is viewed.
+    Closed states are history, not work: a closed state is counted only while it is viewed. The counts
+    come from the case tally (adal/cases/tally.py) unless a filter needs a column it does not keep.
     """
+    if _tally_answers(f):
+        return _counts_from_tally(user, f)
+    return _counts_of_cases(user, f)
+
+
+def _counts_of_cases(user: User, f: QueueFilters) -> dict[str, int]:
+    """The counts from the cases themselves, for the filters the tally cannot answer."""
     qs = _filtered(user, f, with_state=False)
     rows = (
         qs.filter(IS_OPEN)
@@ -224,12 +232,68 @@ def queue_counts(user: User, f: QueueFilters) -> dict[str, int]:
         .annotate(n=Count("id"), overdue=Count("id", filter=Q(due_at__lt=timezone.now())))
     )
     by_state = {state: (n, overdue) for state, n, overdue in rows}  # one pass for both counts
-    counts = {s: by_state.get(s, (0, 0))[0] for s in OPEN_STATES}
-    counts["open"] = sum(n for n, _ in by_state.values())
-    counts["overdue"] = sum(overdue for _, overdue in by_state.values())
+    counts = _open_counts(by_state)
     if f.state in State.values and f.state not in OPEN_STATES:
         counts[f.state] = qs.filter(state=f.state).count()
     return counts
+
+
+def _open_counts(by_state: dict[str, tuple[int, int]]) -> dict[str, int]:
+    counts = {s: by_state.get(s, (0, 0))[0] for s in OPEN_STATES}
+    counts["open"] = sum(n for n, _ in by_state.values())
+    counts["overdue"] = sum(overdue for _, overdue in by_state.values())
+    return counts
+
+
+def _tally_answers(f: QueueFilters) -> bool:
+    """Whether the tally's columns (unit, state, category, region, high risk, due week) can answer."""
+    return not (f.channel or f.assignee or f.due_before or f.received_from or f.received_to)
+
+
+def _counts_from_tally(user: User, f: QueueFilters) -> dict[str, int]:
+    """The counts from the case tally: a unit's rows rather than its cases. "Overdue" is ``due_at`` before
+    now, and the tally keeps the due week: the weeks before this one are overdue whole, and the open cases
+    due earlier this week are counted directly (on the open cases' due index: a few days' cases at most,
+    and of them only those still open)."""
+    now = timezone.now()
+    this_week = week_number(local_date(now))
+    rows = CaseTally.objects.filter(scope_filter(user, unit="unit_pk", unrouted=Q(unit_pk=NO_UNIT)))
+    if f.category:
+        rows = rows.filter(category=f.category)
+    if f.region:
+        rows = rows.filter(region_pk__in=Territory.objects.filter(kato=f.region).values("pk"))
+    if f.high_risk:
+        rows = rows.filter(high_risk=True)
+    open_rows = rows.filter(state__in=OPEN_STATES).exclude(n=0).order_by()
+    before = {} if not f.overdue else {"due_week__lt": this_week}
+    sums = (
+        open_rows.filter(**before)
+        .values_list("state")
+        .annotate(total=Sum("n"), overdue=Sum("n", filter=Q(due_week__lt=this_week)))
+    )
+    by_state = {state: [n, overdue or 0] for state, n, overdue in sums}
+    for state, n in _due_earlier_this_week(user, f, now):
+        counts = by_state.setdefault(state, [0, 0])
+        counts[1] += n
+        counts[0] += n if f.overdue else 0  # already among the week's when not only overdue are counted
+    counts = _open_counts({state: tuple(c) for state, c in by_state.items()})
+    if f.state in State.values and f.state not in OPEN_STATES:
+        # a closed state is never overdue: "overdue" counts none of it, as the cases' own filter does
+        ended = rows.none() if f.overdue else rows.filter(state=f.state)
+        counts[f.state] = ended.aggregate(total=Sum("n"))["total"] or 0
+    return counts
+
+
+def _due_earlier_this_week(user: User, f: QueueFilters, now: dt.datetime):
+    today = local_date(now)
+    start = dt.datetime.combine(today - dt.timedelta(days=today.weekday()), dt.time.min, tzinfo=local_zone())
+    qs = _filtered(user, dataclasses.replace(f, overdue=False), with_state=False)
+    return (
+        qs.filter(IS_OPEN, due_at__gte=start, due_at__lt=now)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("id"))
+    )
 
 
 def case_for(user: User, pk: int) -> Case:

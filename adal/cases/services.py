@@ -34,6 +34,7 @@ from adal.cases.models import (
     StateBodyRequest,
 )
 from adal.cases.notifications import notify_case_staff, notify_reporter_by_email
+from adal.cases.tally import case_key, tally_move
 from adal.core import permissions
 from adal.core.audit import audit_record
 from adal.core.models import Role, Territory, Unit, User
@@ -143,7 +144,9 @@ def in_scope(user: User, case: Case) -> bool:
     return case.unit.path.startswith(user.unit.path)
 
 
-def scope_filter(user: User) -> Q:
+def scope_filter(user: User, *, unit: str = "unit", unrouted: Q | None = None) -> Q:
+    """The cases in the user's scope; ``unit`` and ``unrouted`` say it of another table's unit column
+    (the case tally's ``unit_pk``, where a case waiting at reception is ``unit_pk=0``)."""
     if user.unit is None:
         return Q() if user.is_superuser else Q(pk__in=[])
     if user.unit.is_sole_root:
@@ -152,9 +155,9 @@ def scope_filter(user: User) -> Q:
         return Q()
     # A subquery for the units, not a join: the database then counts and pages each unit's cases on the
     # (unit, state, due_at) index instead of walking every open case and looking its unit up.
-    q = Q(unit__in=Unit.objects.filter(path__startswith=user.unit.path).values("pk"))
+    q = Q(**{f"{unit}__in": Unit.objects.filter(path__startswith=user.unit.path).values("pk")})
     if user.unit.parent_id is None:
-        q |= Q(unit__isnull=True)
+        q |= Q(unit__isnull=True) if unrouted is None else unrouted
     return q
 
 
@@ -221,8 +224,9 @@ def _transition(
         )
         if not updated:
             raise TransitionRefused(_("Someone changed this case in the meantime. Reload it and try again."))
-        from_state = case.state
+        from_state, before = case.state, case_key(case)  # the version matched: the row as read
         case.refresh_from_db()
+        tally_move(before, case_key(case))
         _event(
             case,
             by,
@@ -350,6 +354,7 @@ def _case_create(report: Report, policy: ResponsePolicy, **fields) -> Case:
         escalate_at=clock.escalate_at(triage_due),
         **fields,
     )
+    tally_move(None, case_key(case))
     CaseEvent.objects.create(
         case=case,
         at=report.registered_at,

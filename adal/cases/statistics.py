@@ -2,7 +2,9 @@
 
 Every figure the portal, its API, open data and the period report publish about the hotline starts
 here, as raw tallies per group; adal.portal.figures turns them into published figures (labels,
-intervals, suppression). When the per-transition summary table arrives, only this module changes.
+intervals, suppression). A period of whole days (as the portal asks) is read from CaseCohort, the counts
+that every change of a case keeps (adal/cases/tally.py): a year's rows of one grouping rather than a year's
+cases; any other period is counted from the cases themselves, with the same definitions.
 
 Definitions (the methodology page states them for the public):
 
@@ -15,22 +17,28 @@ Definitions (the methodology page states them for the public):
   lawfully granted (15 working days from registration under the default policy);
 * *working days to answer* count the working days after the day of registration up to and including
   the day of the answer, on the Kazakh calendar with its exceptions (Almaty time).
+
+The counts keep the day an open case's answer is due, not the moment: an answer deadline is the end of a
+day (23:59:59, adal.cases.clocks), so "due before now" is "due on a day before today", except in the last
+second of a day, when the counts take the case as due one second later than the cases' own count.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from adal.cases.clocks import local_date
-from adal.cases.models import OPEN_STATES, Case, State
+from adal.cases.models import OPEN_STATES, Case, CaseCohort
 from adal.cases.selectors import Period, cases_in_period
-from adal.core.workdays import calendar
+from adal.cases.tally import NOT_ANSWERED, NOT_DUE, PENDING, day_number, outcome_key
+from adal.core.models import Territory
+from adal.core.workdays import calendar, local_zone
 
 DIMENSIONS = ("region", "category", "channel", "outcome", "unit")
-SIDE_EXITS = (State.REDIRECTED, State.MERGED, State.LEFT_WITHOUT_CONSIDERATION)
-PENDING = "pending"  # the outcome of a case not decided yet
 NO_UNIT = ""  # the unit of a case not yet routed
+__all__ = ["DIMENSIONS", "NO_UNIT", "PENDING", "Tally", "case_tallies", "first_registration", "open_overdue"]
 
 
 @dataclass
@@ -55,8 +63,7 @@ KEY_OF = {"region": 0, "category": 1, "channel": 2, "outcome": 3, "unit": 5}
 
 def _key(row: tuple, by: str) -> str:
     if by == "outcome":
-        outcome, state = row[3], row[4]
-        return outcome or (state if state in SIDE_EXITS else PENDING)
+        return outcome_key(row[3], row[4])
     value = row[KEY_OF[by]]
     return NO_UNIT if value is None else str(value)
 
@@ -66,6 +73,69 @@ def case_tallies(period: Period, by: str, *, now: dt.datetime | None = None) -> 
     if by not in DIMENSIONS:
         raise ValueError(f"no grouping by {by!r}")
     now = now or timezone.now()
+    days = whole_days(period)
+    if days is None:
+        return _tallies_of_cases(period, by, now)
+    return _tallies_of_cohort(*days, by, now)
+
+
+def whole_days(period: Period) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of a period that starts and ends at midnight in Kazakhstan."""
+    start, end = period.start.astimezone(local_zone()), period.end.astimezone(local_zone())
+    if start.time() != dt.time.min or end.time() != dt.time.min or end <= start:
+        return None
+    return start.date(), end.date() - dt.timedelta(days=1)
+
+
+def _cohort_rows(first: dt.date, last: dt.date) -> Q:
+    """The cohort's rows of the days from ``first`` to ``last``: a whole month's row (YYYYMM00) for each
+    month the period covers whole, the day rows of the months it covers in part."""
+    months, q = [], Q(pk__in=[])
+    month = first.replace(day=1)
+    while month <= last:
+        following = (month + dt.timedelta(days=32)).replace(day=1)
+        start, end = max(first, month), min(last, following - dt.timedelta(days=1))
+        if start == month and end == following - dt.timedelta(days=1):
+            months.append(day_number(month) - 1)  # YYYYMM01 - 1 = YYYYMM00
+        else:
+            q |= Q(registered_day__gte=day_number(start), registered_day__lte=day_number(end))
+        month = following
+    return q | Q(registered_day__in=months) if months else q
+
+
+def _tallies_of_cohort(first: dt.date, last: dt.date, by: str, now: dt.datetime) -> dict[str, Tally]:
+    today = day_number(local_date(now))
+    rows = (
+        CaseCohort.objects.filter(_cohort_rows(first, last), grouped_by=by)
+        .exclude(n=0)
+        .values_list("group_key", "answered_days", "on_time", "due_day")
+        .annotate(total=Sum("n"))
+        .order_by("group_key", "answered_days")  # each group's working days come sorted, for the quartiles
+    )
+    tallies: dict[str, Tally] = {}
+    for key, answered_days, on_time, due_day, n in rows:
+        t = tallies.setdefault(key, Tally())
+        t.received += n
+        if answered_days != NOT_ANSWERED:
+            t.due += n
+            t.answered += n
+            t.answered_on_time += n if on_time else 0
+            t.working_days += [answered_days] * n
+        elif due_day != NOT_DUE and due_day < today:
+            t.due += n
+    return _by_kato(tallies) if by == "region" else tallies
+
+
+def _by_kato(tallies: dict[str, Tally]) -> dict[str, Tally]:
+    """The cohort keeps a region's id; the statistics name it by its KATO code."""
+    kato = dict(Territory.objects.filter(pk__in=[int(k) for k in tallies]).values_list("pk", "kato"))
+    merged: dict[str, Tally] = {}
+    for key, t in tallies.items():
+        merged.setdefault(kato[int(key)], Tally()).add(t)
+    return merged
+
+
+def _tallies_of_cases(period: Period, by: str, now: dt.datetime) -> dict[str, Tally]:
     cal = calendar()
     rows = (
         cases_in_period(period)

@@ -2,6 +2,7 @@
 cases. Every step claims its case with a conditional UPDATE, so two sweeps at once never act twice."""
 
 import datetime as dt
+from collections import Counter
 
 from django.db import transaction
 from django.db.models import F
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from adal.cases.models import IS_OPEN, Case, CaseEvent, State
 from adal.cases.notifications import notify_case_staff_many
+from adal.cases.tally import case_key, tally_apply
 from adal.core.audit import audit_record_many
 
 BATCH = 500
@@ -107,4 +109,14 @@ def _close_answered(now, by) -> int:
             escalate_at=None,
         )
         _record(cases, "close", by=by, at=at, from_state=State.ANSWERED, to_state=State.CLOSED, notify=False)
+        _tally_closed(cases)
     return len(cases)
+
+
+def _tally_closed(cases: list[Case]) -> None:
+    """The closed batch moves in the case tallies from "answered" to "closed" (no other column changed)."""
+    deltas = Counter()
+    for c in cases:
+        deltas.update(case_key(c))
+        deltas.subtract(case_key(c, state=State.ANSWERED))
+    tally_apply(deltas)

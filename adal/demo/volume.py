@@ -22,6 +22,7 @@ from django.utils import timezone
 from adal.cases.clocks import end_of_day, local_date
 from adal.cases.models import Case, CaseEvent, State
 from adal.cases.services import policy_for_channel
+from adal.cases.tally import tally_rebuild
 from adal.core.models import Territory, Unit
 from adal.core.workdays import calendar, local_zone
 from adal.hotline.models import Category, Channel, IdentityMode, RegistrationCounter, Report
@@ -77,6 +78,7 @@ def build_case_volume(
         CaseEvent.objects.bulk_create(
             [e for case, plan in zip(cases, plans, strict=True) for e in _events(case, plan)], batch_size=1000
         )
+        tally_rebuild()  # written in bulk, past the transitions that keep the case tallies
     return len(cases)
 
 
