@@ -67,9 +67,13 @@ def q(name: str) -> str:
 
 def shape() -> tuple:
     """Each table's row count and largest key, in one query."""
-    parts = [f"SELECT COUNT(*), MAX(CAST({q(pk)} AS TEXT)) FROM {q(t)}" for t, pk, _ in tables()]  # noqa: S608
+    # Ordered by table: PostgreSQL may run a long UNION ALL as a parallel append, in any order.
+    parts = [
+        f"SELECT '{t}', COUNT(*), MAX(CAST({q(pk)} AS TEXT)) FROM {q(t)}"  # noqa: S608
+        for t, pk, _ in tables()
+    ]
     with connection.cursor() as cur:
-        cur.execute(" UNION ALL ".join(parts))
+        cur.execute(" UNION ALL ".join(parts) + " ORDER BY 1")
         return tuple(tuple(row) for row in cur.fetchall())
 
 
