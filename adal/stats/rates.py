@@ -17,6 +17,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from scipy.stats import binom, norm
 
 CONFIDENCE = 0.95
@@ -77,14 +78,21 @@ def binomial_limit(target: float, n: int, p: float) -> float:
     """
     if n <= 0:
         raise ValueError("a funnel limit needs at least one case")
+    return float(binomial_limits(target, np.array([n]), p)[0])
+
+
+def binomial_limits(target: float, ns: np.ndarray, p: float) -> np.ndarray:
+    """``binomial_limit`` at every n of ``ns`` at once: a funnel's curve is a few hundred of them, and one
+    array call costs what one scalar call does."""
     if not 0 <= target <= 1:
         raise ValueError(f"a share lies in [0, 1], not {target}")
-    r = int(binom.ppf(p, n, target))
-    at_r, below_r = binom.cdf(r, n, target), binom.cdf(r - 1, n, target)
-    if at_r == below_r:  # a degenerate target (0 or 1): every case goes one way
-        return r / n
-    alpha = (at_r - p) / (at_r - below_r)
-    return min(max((r - alpha) / n, 0.0), 1.0)
+    ns = np.asarray(ns, dtype=float)
+    r = binom.ppf(p, ns, target)
+    at_r, below_r = binom.cdf(r, ns, target), binom.cdf(r - 1, ns, target)
+    step = at_r - below_r
+    # A degenerate target (0 or 1) has no step to interpolate in: every case goes one way.
+    alpha = np.divide(at_r - p, step, out=np.zeros_like(step), where=step > 0)
+    return np.clip((r - alpha) / ns, 0.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -106,7 +114,9 @@ def funnel_curve(target: float, n_max: int, level: float, points: int = 60) -> l
     if n_max < 1:
         return []
     ns = sorted({max(1, round(math.exp(math.log(n_max) * i / (points - 1)))) for i in range(points)})
-    return [funnel_limits(target, n, level) for n in ns]
+    tail = (1 - level) / 2
+    lows, highs = binomial_limits(target, np.array(ns), tail), binomial_limits(target, np.array(ns), 1 - tail)
+    return [FunnelLimits(n, float(lo), float(hi)) for n, lo, hi in zip(ns, lows, highs, strict=True)]
 
 
 def outside(observed: float, limits: FunnelLimits) -> int:
