@@ -40,6 +40,7 @@ from adal.councils.services import (
     meeting_record_held,
     membership_add,
     minutes_publish,
+    news_post,
     person_create,
     proposal_answer,
     proposal_consider,
@@ -448,6 +449,7 @@ def build_councils(units: dict[str, Unit], *, seed: int = 2019) -> CouncilsDemo:
         held = sum(b.half_year(c) for c in of_2019)
         _around_the_period(b, of_2019, [*regional.values(), *districts])
         b.proposals(of_2019)
+        _news(of_2019[:4])
         finished = _finished_primary(b, regional[AKTOBE])
         upcoming = _open_primary(b, regional[AKTOBE])
     return CouncilsDemo(
@@ -456,6 +458,26 @@ def build_councils(units: dict[str, Unit], *, seed: int = 2019) -> CouncilsDemo:
         finished_primary=finished,
         open_primary=upcoming,
     )
+
+
+NEWS = [
+    ("Совет обсудил поборы при зачислении в школы",
+     "На заседании члены совета заслушали отдел образования и родителей. Совет рекомендовал ввести "
+     "электронную очередь в первые классы и опубликовать сведения о благотворительных взносах."),
+    ("Приёмка сельского водопровода — с участием общественности",
+     "Члены совета вошли в комиссию по приёмке водопровода. Выявленные расхождения со сметой "
+     "направлены в акимат района; ответ ожидается в течение месяца."),
+]  # fmt: skip
+
+
+def _news(councils: list[Council]) -> None:
+    """A post on some councils' pages about a meeting they held."""
+    for council, (title, body) in zip(councils, NEWS * 2, strict=False):
+        meeting = council.meetings.filter(held_on__isnull=False).order_by("-held_on").first()
+        if meeting is None:
+            continue
+        with frozen_at(_at(meeting.held_on + dt.timedelta(days=2), 16)):
+            news_post(council=council, title=title, body=body, meeting=meeting, by=SYSTEM)
 
 
 def _around_the_period(b: _Builder, of_2019: list[Council], today: list[Council]) -> None:
