@@ -282,6 +282,19 @@ def last_full_half_year(on: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(on.year, 1, 1), dt.date(on.year, 6, 30)
 
 
+def last_half_year_with_meetings(on: dt.date) -> tuple[dt.date, dt.date]:
+    """The latest full half-year before ``on`` in which a council held a meeting, so that the page of
+    council activity opens on figures; the last full half-year when no meeting has been held."""
+    first, last = last_full_half_year(on)
+    held = Meeting.objects.filter(state__in=HELD_STATES, held_on__lte=last)
+    latest = held.order_by("-held_on").values_list("held_on", flat=True).first()
+    if latest is None:
+        return first, last
+    if latest.month <= 6:
+        return dt.date(latest.year, 1, 1), dt.date(latest.year, 6, 30)
+    return dt.date(latest.year, 7, 1), dt.date(latest.year, 12, 31)
+
+
 def chosen_period(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date, dt.date]:
     """The first and last day asked for; with neither, the last full half-year. A ValidationError
     names the field at fault, for the API's 422 and for the statistics page's form."""

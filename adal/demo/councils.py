@@ -40,6 +40,7 @@ from adal.councils.services import (
     meeting_record_held,
     membership_add,
     minutes_publish,
+    news_post,
     person_create,
     proposal_answer,
     proposal_consider,
@@ -98,6 +99,58 @@ PROPOSALS = [
     (Proposal.Kind.STATE_BODY, "Акимат области",
      "О публикации результатов конкурсов на государственные закупки"),
 ]  # fmt: skip
+# What the councils decided on each topic: recommendations to the bodies concerned, as minutes word them.
+DECISIONS = {
+    "education": "Рекомендовать отделу образования ввести электронную очередь при зачислении в первые классы "
+    "и проверить обращения родителей о сборе денег на нужды школ.",
+    "enbek": "Рекомендовать центру занятости опубликовать списки участников программы «Еңбек» и провести "
+    "выборочную проверку выданных микрокредитов.",
+    "drinking_water": "Рекомендовать акимату района создать комиссию с участием членов совета для приёмки "
+    "сельского водопровода и сверить объёмы работ со сметой.",
+    "procurement": "Направить материалы о закупках с единственным участником в департамент внутреннего "
+    "государственного аудита.",
+    "health_care": "Рекомендовать управлению здравоохранения разместить в поликлиниках перечень бесплатных "
+    "услуг и телефон горячей линии.",
+    "land": "Рекомендовать акимату опубликовать перечень земельных участков, предоставленных без торгов "
+    "за последние три года.",
+    "housing": "Рекомендовать отделу жилищных отношений ежемесячно публиковать очередь на арендное жильё.",
+    "bribery": "Принять к сведению информацию о рассмотренных сообщениях; направить два сообщения в "
+    "антикоррупционную службу.",
+    "conflict_of_interest": "Рекомендовать включать в конкурсные комиссии представителей общественности и "
+    "публиковать декларации об отсутствии конфликта интересов.",
+    "state_programmes": "Запросить у акимата отчёт о расходовании средств программы и заслушать его на "
+    "следующем заседании.",
+}
+# Where councils meet: the akimat, the party's branch, a library, a school; each council has its own.
+PLACES = [
+    "Малый зал акимата",
+    "Конференц-зал областного филиала партии",
+    "Зал заседаний маслихата",
+    "Актовый зал центральной библиотеки",
+    "Зал общественной приёмной партии",
+    "Конференц-зал Дома дружбы",
+    "Актовый зал колледжа",
+]
+PROPOSAL_TEXTS = {
+    Proposal.Kind.LEGISLATIVE: "Совет изучил обращения граждан и практику применения закона в регионе и "
+    "предлагает внести изменения, которые закрывают выявленные пробелы. Пояснительная записка и "
+    "сравнительная таблица прилагаются.",
+    Proposal.Kind.STATE_BODY: "По итогам заседания совет предлагает органу рассмотреть меры, "
+    "указанные в решении, и сообщить о принятых мерах в течение тридцати дней. Материалы проверки "
+    "обращений граждан прилагаются.",
+}
+ANSWERS = [
+    "Предложение рассмотрено на совещании; меры включены в план работы на следующий год.",
+    "Предложение поддержано частично: электронная очередь вводится с нового учебного года, остальные "
+    "меры требуют изменения правил.",
+    "Предложение не поддержано: вопрос урегулирован действующими правилами, разъяснения направлены.",
+]
+STATEMENTS = [
+    "Двенадцать лет работаю в сельской школе; хочу, чтобы родители знали, куда сообщить о поборах.",
+    "Юрист, веду бесплатные консультации для жителей района. Буду добиваться публикации решений акимата.",
+    "Предприниматель; знаю, как устроены закупки, и хочу, чтобы конкурсы были открытыми.",
+    "Врач районной поликлиники. Предлагаю проверять платные услуги в бесплатных больницах.",
+]
 SURNAMES = ["Абдрахманов", "Бейсенов", "Досанов", "Ермеков", "Жунусов", "Исабеков", "Кожахметов", "Лукпанов",
             "Муканов", "Нуржанов", "Оразбаев", "Сагындыков", "Тасмаганбетов", "Уалиев", "Шарипов", "Ким",
             "Петров", "Иванова", "Цой", "Шевченко"]  # fmt: skip
@@ -129,6 +182,11 @@ def _council_names(territory: Territory | None) -> dict[str, str]:
         "name_kk": f"Сыбайлас жемқорлыққа қарсы іс-қимыл жөніндегі қоғамдық кеңес — {territory.name_kk}",
         "name_en": f"Public anti-corruption council — {territory.name_en}",
     }
+
+
+def _minutes(items, present: int, members: int) -> str:
+    heard = "; ".join(f"{n}. {item.title}" for n, item in enumerate(items, 1))
+    return f"Присутствовали {present} из {members} членов совета. Рассмотрены вопросы: {heard}."
 
 
 def _working_days(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -167,9 +225,7 @@ class _Builder:
         self.members[council.pk] = [
             membership_add(
                 council=council,
-                person=person_create(
-                    full_name=self.name(), links=[f"https://social.example/adal-{self.people}"], by=SYSTEM
-                ),
+                person=person_create(full_name=self.name(), by=SYSTEM),
                 position=position,
                 term_start=since,
                 by=SYSTEM,
@@ -179,13 +235,18 @@ class _Builder:
 
     # ------------------------------------------------------------ meetings
 
+    def place(self, council: Council) -> str:
+        """Each council meets in its own hall, and now and then elsewhere."""
+        usual = PLACES[council.pk % len(PLACES)]
+        return usual if self.rng.random() < 0.8 else self.rng.choice(PLACES)
+
     def meeting(self, council: Council, day: dt.date, *, hold: bool = True) -> Meeting:
         rng = self.rng
         with frozen_at(_at(day, 9) - dt.timedelta(days=10)):
             meeting = meeting_plan(
                 council=council,
                 planned_at=_at(day, rng.choice([10, 11, 15])),
-                place="Зал заседаний",
+                place=self.place(council),
                 by=SYSTEM,
             )
             codes = rng.sample(list(TOPIC_WEIGHTS), k=rng.choice([1, 1, 1, 2]), counts=TOPIC_WEIGHTS.values())
@@ -198,16 +259,14 @@ class _Builder:
         members = self.members[council.pk]
         quorum = rng.random() > 0.04
         present = rng.sample(members, k=len(members) * 3 // 4 if quorum else len(members) // 3)
-        decisions = {
-            i.pk: "Рекомендовать государственным органам устранить выявленные нарушения." for i in items
-        }
+        decisions = {i.pk: DECISIONS[i.topic.code] for i in items}
         with frozen_at(_at(day, 17)):
             meeting = meeting_record_held(
                 meeting=meeting,
                 present=present,
                 decisions=decisions if quorum else None,
                 held_on=day,
-                minutes=f"Рассмотрено вопросов: {len(items)}.",
+                minutes=_minutes(items, len(present), len(members)),
                 by=SYSTEM,
             )
         if rng.random() < 0.1:
@@ -243,7 +302,7 @@ class _Builder:
                     kind=kind,
                     addressee=addressee,
                     title=title,
-                    text=f"{title}: текст.",
+                    text=PROPOSAL_TEXTS[kind],
                     by=SYSTEM,
                 )
             self._advance(proposal, state, submitted)
@@ -265,7 +324,7 @@ class _Builder:
             proposal_answer(
                 proposal=proposal,
                 outcome=state,
-                answer="Ответ государственного органа с обоснованием принятого решения.",
+                answer=self.rng.choice(ANSWERS),
                 answered_on=answered,
                 by=SYSTEM,
             )
@@ -324,7 +383,7 @@ def _finished_primary(b: _Builder, council: Council) -> Primary:
     with frozen_at(_at(dt.date(2020, 1, 20))):
         for n, (nomination, v) in enumerate(zip(nominations, nominees, strict=True)):
             nomination_answer(
-                nomination=nomination, consent=n != 4, statement="Открытость и подотчётность.", by=v.user
+                nomination=nomination, consent=n != 4, statement=STATEMENTS[n % len(STATEMENTS)], by=v.user
             )
     standing = nominations[:4]
     for n, v in enumerate(electorate[:37]):
@@ -342,6 +401,8 @@ def _open_primary(b: _Builder, council: Council) -> Primary:
         primary = primary_create(
             council=council,
             title=f"Праймериз {now.year + 1}: кандидаты в состав совета",
+            description="Выдвигайте кандидатов до закрытия выдвижения; голосование пройдёт онлайн в течение "
+            "недели.",
             seats=3,
             nominations_close=now + dt.timedelta(days=10),
             voting_starts=now + dt.timedelta(days=14),
@@ -354,7 +415,10 @@ def _open_primary(b: _Builder, council: Council) -> Primary:
             )
     with frozen_at(now - dt.timedelta(days=1)):
         nomination_answer(
-            nomination=primary.nominations.get(candidate=voters[0].member), consent=True, by=voters[0].user
+            nomination=primary.nominations.get(candidate=voters[0].member),
+            consent=True,
+            statement=STATEMENTS[1],
+            by=voters[0].user,
         )
     return primary
 
@@ -385,6 +449,7 @@ def build_councils(units: dict[str, Unit], *, seed: int = 2019) -> CouncilsDemo:
         held = sum(b.half_year(c) for c in of_2019)
         _around_the_period(b, of_2019, [*regional.values(), *districts])
         b.proposals(of_2019)
+        _news(of_2019[:4])
         finished = _finished_primary(b, regional[AKTOBE])
         upcoming = _open_primary(b, regional[AKTOBE])
     return CouncilsDemo(
@@ -393,6 +458,26 @@ def build_councils(units: dict[str, Unit], *, seed: int = 2019) -> CouncilsDemo:
         finished_primary=finished,
         open_primary=upcoming,
     )
+
+
+NEWS = [
+    ("Совет обсудил поборы при зачислении в школы",
+     "На заседании члены совета заслушали отдел образования и родителей. Совет рекомендовал ввести "
+     "электронную очередь в первые классы и опубликовать сведения о благотворительных взносах."),
+    ("Приёмка сельского водопровода — с участием общественности",
+     "Члены совета вошли в комиссию по приёмке водопровода. Выявленные расхождения со сметой "
+     "направлены в акимат района; ответ ожидается в течение месяца."),
+]  # fmt: skip
+
+
+def _news(councils: list[Council]) -> None:
+    """A post on some councils' pages about a meeting they held."""
+    for council, (title, body) in zip(councils, NEWS * 2, strict=False):
+        meeting = council.meetings.filter(held_on__isnull=False).order_by("-held_on").first()
+        if meeting is None:
+            continue
+        with frozen_at(_at(meeting.held_on + dt.timedelta(days=2), 16)):
+            news_post(council=council, title=title, body=body, meeting=meeting, by=SYSTEM)
 
 
 def _around_the_period(b: _Builder, of_2019: list[Council], today: list[Council]) -> None:
@@ -404,4 +489,4 @@ def _around_the_period(b: _Builder, of_2019: list[Council], today: list[Council]
     soon = timezone.localdate() + dt.timedelta(days=7)
     for council in today:
         day = soon + dt.timedelta(days=b.rng.randint(0, 20))
-        meeting_plan(council=council, planned_at=_at(day, 15), place="Зал заседаний", by=SYSTEM)
+        meeting_plan(council=council, planned_at=_at(day, 15), place=b.place(council), by=SYSTEM)

@@ -36,6 +36,19 @@ TARGETS = [
     ("reopened", 2),
     ("extended", 2),
 ]
+# How long a case may wait in each open state before it is overdue (about: triage has working days,
+# consideration 15 working days, an extension 20 more), and how many of the older cases have moved on.
+OPEN_TERM = {
+    "registered": 3 * D,
+    "triage": 3 * D,
+    "accepted": 20 * D,
+    "assigned": 20 * D,
+    "in_review": 20 * D,
+    "decided": 20 * D,
+    "reopened": 20 * D,
+    "extended": 40 * D,
+}
+FINISHED_IN_TERM = 0.9
 STAGE_AFTER = {
     "triage": 2 * H,
     "accepted": 22 * H,
@@ -249,4 +262,8 @@ def choose_target(rng: random.Random, age: dt.timedelta) -> str:
         return reachable[-1] if reachable else "registered"
     if target in ("reopened", "extended") and age < 16 * D:
         return "in_review" if age > 3 * D else "registered"
+    # Most cases are finished within their term: a report older than its term is rarely still open
+    # (the overdue ones the queue shows are the STUCK few and this small remainder).
+    if target in OPEN_TERM and age > OPEN_TERM[target] and rng.random() < FINISHED_IN_TERM:
+        return rng.choice(["answered", "closed", "closed"])
     return target

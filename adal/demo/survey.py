@@ -465,7 +465,7 @@ def build_survey(*, by=SYSTEM, seed: int = 2025) -> SurveyDemo:
     regions = [t.kato for t in regions_on(first_day)]
     cells, settlement = margins_cells(regions)
     margins = census_margins_create(
-        name="Adults 18+ by region, sex, age group and settlement (demo)",
+        name="Взрослые 18+ по регионам, полу, возрасту и типу поселения (2024)",
         source=MARGINS_SOURCE,
         source_url="https://stat.gov.kz/",
         reference_date=dt.date(2024, 1, 1),

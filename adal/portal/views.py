@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from adal.councils.selectors import council_statistics, last_full_half_year
+from adal.councils.selectors import council_statistics, last_half_year_with_meetings
 from adal.councils.services import today
 from adal.councils.views import chart, publicity
 from adal.discipline.selectors import discipline_statistics
@@ -69,8 +69,8 @@ def _region_rows(rows: list[dict], count: str) -> list[dict]:
 
 def councils(request):
     """Council activity and party discipline in a period (moved here from the councils' pages); by
-    default the last full half-year, the period the party reports on."""
-    form, period = period_from(request, default=lambda: last_full_half_year(today()))
+    default the last full half-year that had meetings, the period the party reports on."""
+    form, period = period_from(request, default=lambda: last_half_year_with_meetings(today()))
     context = {"form": form}
     if period is None:
         return render(request, "portal/councils.html", context, status=400)

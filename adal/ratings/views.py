@@ -19,13 +19,16 @@ from adal.ratings.services import (
 
 
 def home(request):
-    form = CountryForm(request.GET or None, countries=q.countries_rated())
+    home_country = q.home_country()
+    # The picker opens on the country the platform serves, not on the first name in the alphabet.
+    initial = {"country": home_country.iso3} if home_country else {}
+    form = CountryForm(request.GET or None, countries=q.countries_rated(), initial=initial)
     if form.is_valid():
         return redirect("ratings:country", iso3=form.cleaned_data["country"])
     return render(
         request,
         "ratings/home.html",
-        {"indices": q.indices_with_coverage(), "home_country": q.home_country(), "form": form},
+        {"indices": q.indices_with_coverage(), "home_country": home_country, "form": form},
     )
 
 
@@ -45,7 +48,8 @@ def country(request, iso3):
     return render(
         request,
         "ratings/country.html",
-        {"country": found, "sections": [(h, chart_of(h)) for h in histories]},
+        # One year is a figure, not a chart: a line needs two points.
+        {"country": found, "sections": [(h, chart_of(h) if len(h.values) > 1 else None) for h in histories]},
     )
 
 

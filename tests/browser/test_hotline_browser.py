@@ -140,9 +140,11 @@ def test_a_russian_speaker_reports_downloads_the_slip_and_writes_in_the_inbox(pa
 
     note = tmp_path / "note.pdf"
     note.write_bytes(PDF)
-    page.locator('textarea[name="body"]').fill("Ещё одна деталь: это было в 14:00.")
-    page.locator('input[type="file"][name="files"]').set_input_files(note)
-    page.locator(FORM_SUBMIT).click()
+    # The inbox has other forms with files (a retaliation report): write in the message form.
+    message_form = page.get_by_test_id("message-form")
+    message_form.locator('textarea[name="body"]').fill("Ещё одна деталь: это было в 14:00.")
+    message_form.locator('input[type="file"][name="files"]').set_input_files(note)
+    message_form.locator('button[type="submit"]').click()
     expect(page).to_have_url(url("/inbox/report/"))
     expect(messages).to_have_count(1)
     expect(messages.first).to_have_class(re.compile(r"\bin\b"))

@@ -189,6 +189,12 @@ def test_the_page_defaults_to_the_last_full_half_year(client, db):
     assert f"{API}?from={first.isoformat()}&amp;to={last.isoformat()}" in html
 
 
+def test_the_page_opens_on_the_last_half_year_in_which_councils_met(client, activity):
+    html = client.get(reverse("portal:councils")).content.decode()
+    assert 'name="from" value="2019-07-01"' in html
+    assert 'name="to" value="2019-12-31"' in html
+
+
 def test_the_page_refuses_a_bad_period_with_a_message(client, db):
     response = client.get(reverse("portal:councils"), {"from": "2019-12-31", "to": "2019-07-01"}, headers=EN)
     assert response.status_code == 400

@@ -131,6 +131,23 @@ def test_the_overview_lists_indices_and_picks_a_country(client, demo):
     assert response["Location"] == reverse("ratings:country", args=["DNK"])
 
 
+def test_one_year_reads_as_a_year_and_the_picker_opens_on_the_home_country(client, demo):
+    html = page(client, reverse("ratings:home"))
+    gci = re.search(r"Global Competitiveness Index.*?</tr>", html, re.S).group(0)
+    assert "2019" in gci and "2019–2019" not in gci
+    assert re.search(r'<option value="KAZ"[^>]*selected', html)
+
+
+def test_an_index_held_for_one_year_shows_its_value_as_a_figure_not_a_chart(client, demo):
+    html = page(client, reverse("ratings:country", args=["KAZ"]))
+    assert 'aria-labelledby="chart-wef-gci-title' not in html
+    single = re.sub(
+        r"<[^>]+>|\s+", " ", re.search(r'data-testid="single-wef-gci">(.*?)</p>', html, re.S).group(1)
+    )
+    assert "62.9" in single and "in 2019, the only year held" in single
+    assert 'aria-labelledby="chart-cpi-title' in html
+
+
 def test_a_country_without_ratings(client, db):
     html = page(client, reverse("ratings:country", args=["KAZ"]))
     assert "No index rates this country yet." in html
