@@ -253,8 +253,10 @@ def test_a_report_is_triaged_assigned_decided_answered_and_rated(page: Page, new
     expect(reporter.locator("main h1")).to_contain_text(number)
     expect(reporter.locator("#status-title")).to_contain_text(shown(reporter, State.ANSWERED.label))
     expect(reporter.get_by_test_id("status-text")).to_have_text(shown(reporter, PLAIN_STATUS[State.ANSWERED]))
-    expect(reporter.locator("ul.deadlines li")).to_have_count(0)  # no clock runs for the reporter now
-    from_us = reporter.locator("article.message.out")
+    # No clock runs for the reporter now: the block says what happens next instead of a date.
+    expect(reporter.locator("ul.deadlines li:not([data-testid=next-step])")).to_have_count(0)
+    expect(reporter.get_by_test_id("next-step")).not_to_be_empty()
+    from_us = reporter.get_by_test_id("answer")  # the answer comes first, apart from the messages
     expect(from_us).to_have_count(1)
     expect(from_us).to_contain_text(ANSWER)
     expect(from_us).to_contain_text(number)
@@ -270,7 +272,7 @@ def test_a_report_is_triaged_assigned_decided_answered_and_rated(page: Page, new
     assert answer.value.status == 302, f"the rating was answered with {answer.value.status}"
     expect(reporter).to_have_url(url("/inbox/report/"))
     expect(rate).to_have_count(0)  # rated once, the form is gone; the rating is acknowledged instead
-    acknowledgement = reporter.locator('section[aria-labelledby="answer-title"] > p')
+    acknowledgement = reporter.get_by_test_id("rated")
     expect(acknowledgement).to_have_count(1)
     expect(acknowledgement).to_contain_text("4")
     expect(reporter.locator('form[action="/inbox/report/appeal/"]')).to_have_count(1)  # appeal stays open
