@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from adal.cases.models import Case, RoutingRule
+from adal.cases.tally import tally_rebuild
 from adal.core.permissions import SYSTEM
 from adal.councils.services import council_create, meeting_record_held
 from adal.demo.scenario import build_routing, build_units
@@ -139,6 +140,7 @@ def test_hotline_timeliness_counts_real_cases_as_the_portal_does(programme, org,
     for _ in range(2):
         accepted(org, new_case, received_at=received)  # open, its deadline long passed
     new_case(received_at=dt.datetime(2023, 5, 1, tzinfo=dt.UTC))  # 2023: too few to publish
+    tally_rebuild()  # the answers' moments were written past the services, as a bulk loader's are
     ind = indicator(programme, "on-time", LiveSource.HOTLINE_ON_TIME)
     assert by_year(indicator_years(ind)) == {2024: (None, None, Decimal(60), True)}
     portal = case_statistics(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
