@@ -37,6 +37,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH] + [str(
 import argparse  # noqa: E402
 import datetime as dt  # noqa: E402
 import json  # noqa: E402
+import os  # noqa: E402
 import re  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
@@ -96,6 +97,7 @@ def main(argv=None) -> int:
         return child_main(opts)
     if not opts.quick:
         return run(opts)
+    os.environ.update(bq.QUICK_STATIC)
     with tempfile.TemporaryDirectory(prefix="adal-bench-portal-") as tmp:
         opts.workdir = Path(tmp)
         try:

@@ -1,10 +1,13 @@
 import base64
 import os
+from urllib.parse import urlsplit
 
 import pyotp
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.test import override_settings
+from django.utils import translation
 
 from adal.core.models import Role, Unit
 from adal.core.permissions import SYSTEM
@@ -15,6 +18,23 @@ from tests.replay import replayed
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "bench: runs a script of bench/ in its quick mode (tests/bench)")
+    config.addinivalue_line("markers", "slow: takes minutes; the suite starts it first")
+
+
+# What reads no database gives the same answer on both: the pure statistics (adal.stats imports no
+# Django) and the import layers are tested in the SQLite pass only.
+NO_DATABASE = ("tests/stats/", "tests/test_layers.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The longest tests first (the page sweep, then the benchmarks): with a worker per core (./dev test
+    runs pytest-xdist) they start at once beside the others instead of running alone at the end."""
+    if os.getenv("DATABASE_URL", "").startswith("postgres"):
+        skipped = [item for item in items if item.nodeid.startswith(NO_DATABASE)]
+        if skipped:
+            config.hook.pytest_deselected(items=skipped)
+            items[:] = [item for item in items if not item.nodeid.startswith(NO_DATABASE)]
+    items.sort(key=lambda item: (not item.get_closest_marker("slow"), not item.get_closest_marker("bench")))
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -38,6 +58,22 @@ FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hasher():
     with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_redis_database():
+    """Each xdist worker (gw0, gw1, …) on a Redis database of its own (1, 2, …): every test empties the
+    cache, and on Redis that empties the whole database, the other workers' counters included. The
+    environment says it too, for the processes the tests start."""
+    url, worker = os.getenv("REDIS_URL"), os.getenv("PYTEST_XDIST_WORKER", "")
+    if not url or not worker.startswith("gw"):
+        yield
+        return
+    own = urlsplit(url)._replace(path=f"/{int(worker.removeprefix('gw')) + 1}").geturl()
+    os.environ["REDIS_URL"] = own
+    default = {**django_settings.CACHES["default"], "LOCATION": own}
+    with override_settings(CACHES={**django_settings.CACHES, "default": default}, REDIS_URL=own):
         yield
 
 
@@ -66,6 +102,9 @@ def _isolated(settings, tmp_path):
     }
     # Tasks run at once in tests; the worker is exercised by the demo and the benchmarks.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    # Every test starts in the default language: a request of the test before may have left another
+    # active, and the shared fixtures (tests/replay.py) are built in the language they start in.
+    translation.activate(django_settings.LANGUAGE_CODE)
     cache.clear()
     yield
     cache.clear()
@@ -168,3 +207,40 @@ def jpeg_with_gps():
 
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+# The demo's loaders build thousands of rows (more than 700 council meetings, two years of cases): the
+# tests that read them get them built once a session and written again (tests/replay.py).
+def demo_units() -> dict:
+    from adal.demo.scenario import build_units
+
+    return replayed("demo.units", build_units)
+
+
+def demo_councils(units: dict):
+    from adal.demo.councils import build_councils
+
+    return replayed("demo.councils", lambda: build_councils(units))
+
+
+def demo_discipline():
+    from adal.demo.discipline import build_discipline
+
+    return replayed("demo.discipline", build_discipline)
+
+
+def demo_case_volume(units: dict, *, per_day: float) -> dict:
+    """Two years of finished cases up to 15 January 2026 in every region, with the demo's routing."""
+    import datetime as dt
+
+    from adal.cases.models import RoutingRule
+    from adal.demo.scenario import build_routing
+    from adal.demo.volume import build_case_volume
+
+    def build():
+        if not RoutingRule.objects.exists():
+            build_routing(units)
+        build_case_volume(units, now=dt.datetime(2026, 1, 15, 12, tzinfo=dt.UTC), per_day=per_day)
+
+    replayed(f"demo.case_volume.{per_day}", build)
+    return units

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.db import transaction
 
 from adal.cases.selectors import Period
 from adal.core.models import Territory
@@ -11,8 +10,11 @@ from adal.core.workdays import local_zone
 from adal.councils.models import Council, Meeting, Proposal
 from adal.councils.primaries.selectors import Phase, phase, results
 from adal.councils.selectors import meeting_statistics
-from adal.demo.councils import build_councils
-from adal.demo.scenario import build_units
+from tests.conftest import demo_councils, demo_units
+
+# The demo's councils and cases are built once a test worker (tests/replay.py): these modules share a
+# worker (./dev test runs pytest-xdist with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("demo")
 
 H2_2019 = Period(
     start=dt.datetime(2019, 7, 1, tzinfo=local_zone()), end=dt.datetime(2020, 1, 1, tzinfo=local_zone())
@@ -20,12 +22,9 @@ H2_2019 = Period(
 NEW_IN_2022 = {"100000000", "330000000", "620000000"}
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Built once for the module, inside a transaction rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_councils(build_units())
-        transaction.set_rollback(True)
+@pytest.fixture
+def demo(db):
+    return demo_councils(demo_units())
 
 
 def test_more_than_700_meetings_held_in_the_second_half_of_2019_on_the_seeds_topics(demo, db):

@@ -3,11 +3,14 @@
 import datetime as dt
 
 import pytest
-from django.db import transaction
 
-from adal.demo.discipline import build_discipline
 from adal.discipline.models import Proceeding, Status
 from adal.discipline.selectors import discipline_statistics, public_entries
+from tests.conftest import demo_discipline
+
+# The demo's councils and cases are built once a test worker (tests/replay.py): these modules share a
+# worker (./dev test runs pytest-xdist with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("demo")
 
 H2_2019 = {"date_from": dt.date(2019, 7, 1), "date_to": dt.date(2019, 12, 31)}
 DEPUTY_AKIMS = {
@@ -17,12 +20,9 @@ DEPUTY_AKIMS = {
 }
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Built once for the module, inside a transaction rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_discipline()
-        transaction.set_rollback(True)
+@pytest.fixture
+def demo(db):
+    return demo_discipline()
 
 
 def test_196_held_responsible_and_96_expelled_in_the_second_half_of_2019(demo, db):

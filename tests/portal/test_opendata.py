@@ -11,24 +11,23 @@ import pytest
 from django.urls import reverse
 from frictionless import Package, validate
 
-from adal.cases.models import RoutingRule
 from adal.cases.statistics import case_tallies
 from adal.core.models import Role
 from adal.core.permissions import SYSTEM
 from adal.councils.selectors import period_of_days
-from adal.demo.councils import build_councils
-from adal.demo.discipline import build_discipline
 from adal.demo.ratings import build_ratings
 from adal.demo.roadmap import build_roadmap
-from adal.demo.scenario import build_routing, build_units
-from adal.demo.volume import build_case_volume
 from adal.portal import feeds
 from adal.portal import opendata as od
 from adal.portal.figures import COUNTS, case_statistics
 from adal.roadmap.services import progress_confirm, progress_report
 from adal.stats.disclosure import THRESHOLD, suppress
-from tests.conftest import make_staff
+from tests.conftest import demo_case_volume, demo_councils, demo_discipline, demo_units, make_staff, replayed
 from tests.roadmap.conftest import add_measure
+
+# The demo's councils and cases are built once a test worker (tests/replay.py): these modules share a
+# worker (./dev test runs pytest-xdist with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("demo")
 
 EN = {"accept-language": "en"}
 H2_2019 = (dt.date(2019, 7, 1), dt.date(2019, 12, 31))
@@ -42,21 +41,19 @@ def dated(period, name):
 
 @pytest.fixture
 def volume(db):
-    units = build_units()
-    if not RoutingRule.objects.exists():
-        build_routing(units)
-    build_case_volume(units, now=dt.datetime(2026, 1, 15, 12, tzinfo=dt.UTC), per_day=1.5)
-    return units
+    return demo_case_volume(demo_units(), per_day=1.5)
 
 
 @pytest.fixture
-def programme_data(volume):
-    """Everything the portal publishes: cases, councils, discipline, ratings and the road map."""
-    build_councils(volume)
-    build_discipline()
-    build_ratings()
-    build_roadmap(volume)
-    return volume
+def programme_data(db):
+    """Everything the portal publishes: councils, discipline, cases, ratings and the road map (the
+    councils first, as the period report's tests build them, so that one building serves both)."""
+    units = demo_units()
+    demo_councils(units)
+    demo_discipline()
+    demo_case_volume(units, per_day=1.5)
+    replayed("opendata.ratings_and_roadmap", lambda: (build_ratings(), build_roadmap(units)))
+    return units
 
 
 def unzip(client, period) -> dict[str, bytes]:

@@ -9,7 +9,6 @@ import subprocess
 
 import pikepdf
 import pytest
-from django.db import transaction
 from django.urls import reverse
 from fontTools.ttLib import TTFont
 
@@ -17,15 +16,16 @@ from adal.core.audit import AuditEvent
 from adal.core.models import Role, Territory, Unit
 from adal.core.permissions import NotAllowed
 from adal.councils.models import Meeting
-from adal.demo.councils import build_councils
-from adal.demo.discipline import build_discipline
-from adal.demo.scenario import build_units
 from adal.portal.models import FrozenReport
 from adal.portal.pdf import font_files
 from adal.portal.periods import previous_period
 from adal.portal.reports import frozen_reports_for_feed, period_report_data
 from adal.portal.services import report_freeze
-from tests.conftest import make_staff
+from tests.conftest import demo_councils, demo_discipline, demo_units, make_staff
+
+# The demo's councils and cases are built once a test worker (tests/replay.py): these modules share a
+# worker (./dev test runs pytest-xdist with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("demo")
 
 H2_2019 = {"from": "2019-07-01", "to": "2019-12-31"}
 FIRST, LAST = dt.date(2019, 7, 1), dt.date(2019, 12, 31)
@@ -33,15 +33,12 @@ KAZAKH_LETTERS = "әғқңөұүһі"
 PAGE = "/reports/period/"
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo's councils and discipline, built once for the module inside a transaction rolled back
-    at its end (as tests/demo does)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        councils = build_councils(build_units())
-        build_discipline()
-        yield councils
-        transaction.set_rollback(True)
+@pytest.fixture
+def demo(db):
+    """The demo's councils and discipline of 2019."""
+    councils = demo_councils(demo_units())
+    demo_discipline()
+    return councils
 
 
 def staff(role: str):

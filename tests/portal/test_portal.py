@@ -5,17 +5,19 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from adal.cases.models import Case, RoutingRule
+from adal.cases.models import Case
 from adal.core.models import Role
 from adal.core.permissions import SYSTEM
-from adal.demo.scenario import build_routing, build_units
-from adal.demo.volume import build_case_volume
 from adal.portal.figures import COUNTS, case_statistics
 from adal.roadmap.models import Programme, Stage
 from adal.roadmap.services import programme_save, progress_confirm, progress_report, stage_save
 from adal.stats.rates import wilson_interval
-from tests.conftest import make_staff
+from tests.conftest import demo_case_volume, demo_units, make_staff
 from tests.roadmap.conftest import add_measure
+
+# The demo's councils and cases are built once a test worker (tests/replay.py): these modules share a
+# worker (./dev test runs pytest-xdist with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("demo")
 
 API = "/api/v1/stats/cases"
 EN = {"accept-language": "en"}
@@ -23,12 +25,7 @@ EN = {"accept-language": "en"}
 
 @pytest.fixture
 def volume(db):
-    units = build_units()
-    if not RoutingRule.objects.exists():
-        build_routing(units)
-    now = dt.datetime(2026, 1, 15, 12, tzinfo=dt.UTC)
-    build_case_volume(units, now=now, per_day=2.5)
-    return units
+    return demo_case_volume(demo_units(), per_day=2.5)
 
 
 def test_the_api_answers_groups_with_intervals_and_medians(client, volume):
