@@ -44,7 +44,6 @@ import os  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
 import sqlite3  # noqa: E402
-import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 import traceback  # noqa: E402
@@ -446,13 +445,7 @@ def run_backend(backend: str, opts: Options, workdir: Path) -> dict:
     log(f"{backend}: fresh database")
     db.create()
     env = server_env(db.url, workdir, opts.workers)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=600,
-    )
+    c.migrate(db.url, env, ROOT)
     port = c.free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = c.Server(

@@ -203,13 +203,7 @@ def fresh_database(backend: str, opts, url: str) -> None:
 
 def migrate(url: str) -> None:
     t = time.monotonic()
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
-        cwd=ROOT,
-        env=child_env(url),
-        check=True,
-        timeout=3600,  # a new index over a million cases
-    )
+    c.migrate(url, child_env(url), ROOT, timeout=3600)  # a new index over a million cases
     # The pages are rendered as in production, with the hashed static files' manifest. A quick run serves
     # them as they are (QUICK_STATIC): hashing and compressing every file takes half a minute, and the
     # quick run is there to show that the script still works, not to time a page.

@@ -402,13 +402,7 @@ def run_size(rows: int, bad: bool, workdir: Path, opts) -> dict:
     (workdir / "tmp").mkdir(parents=True)
     env = child_env(workdir)
     t0 = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=600,
-    )
+    c.migrate(env["DATABASE_URL"], env, ROOT)
     migrate_s = time.perf_counter() - t0
     out = workdir / "result.json"
     argv = [sys.executable, str(Path(__file__).resolve()), "--child", str(rows), "--seed", str(opts.seed)]

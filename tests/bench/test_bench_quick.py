@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from bench._common import MIGRATED_POSTGRES, MIGRATED_SQLITE
+
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "bench"
 SCRIPTS = sorted(p.name for p in BENCH.glob("*.py") if not p.name.startswith("_"))
@@ -39,13 +41,53 @@ def backend_args(script: str, tmp_path: Path) -> list[str]:
     return ["--backend", "postgres", "--pg-admin-url", admin, "--pg-database", name]
 
 
+def pg_admin(url, *statements: str) -> None:
+    import psycopg
+
+    with psycopg.connect(
+        url._replace(scheme="postgresql", path="/postgres").geturl(), autocommit=True
+    ) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+@pytest.fixture(scope="session")
+def migrated(tmp_path_factory):
+    """One migrated database of this run's kind for every quick run of this test worker: the scripts
+    start from a copy of it (bench/_common.py, migrate) instead of migrating each their own."""
+    env = dict(os.environ)
+    if this_runs_database() == "sqlite":
+        path = tmp_path_factory.mktemp("bench") / "migrated.sqlite3"
+        env["DATABASE_URL"] = f"sqlite:///{path}"
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
+        )
+        yield {MIGRATED_SQLITE: str(path)}
+        return
+    url = urlsplit(os.environ["DATABASE_URL"])
+    name = f"{url.path.lstrip('/') or 'adal'}_quick_migrated_{os.getenv('PYTEST_XDIST_WORKER', 'main')}"
+    pg_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+    env["DATABASE_URL"] = url._replace(path=f"/{name}").geturl()
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+    yield {MIGRATED_POSTGRES: name}
+    pg_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.mark.parametrize("script", SCRIPTS)
-def test_the_benchmark_runs_in_its_quick_mode(script, tmp_path):
+def test_the_benchmark_runs_in_its_quick_mode(script, tmp_path, migrated):
     argv = [sys.executable, str(BENCH / script), "--quick", "--results-dir", str(tmp_path / "results")]
     argv += backend_args(script, tmp_path)
     readme = (BENCH / "README.md").read_bytes()
     done = subprocess.run(
-        argv, cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT_S, env=dict(os.environ), check=False
+        argv,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+        env=os.environ | migrated,
+        check=False,
     )
     output = (done.stdout + done.stderr)[-6000:]
     assert done.returncode == 0, f"{' '.join(argv[1:])} exited with {done.returncode}:\n{output}"
