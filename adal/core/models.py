@@ -149,7 +149,8 @@ class UnitName(models.Model):
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
     class Meta:
-        ordering = ["unit", "valid_from"]
+        # The oldest first on every database (PostgreSQL sorts a null last): it has no start.
+        ordering = ["unit", models.F("valid_from").asc(nulls_first=True)]
         verbose_name = _("former name of a unit")
         verbose_name_plural = _("former names of units")
         constraints = [
