@@ -102,3 +102,22 @@ def test_the_form_proposes_the_current_names_and_today(client, administrator, un
     page = signed_in(client, administrator).get(reverse("core:staff_unit_rename", args=[units["aktobe"].pk]))
     text = page.content.decode()
     assert 'value="Ақтөбе"' in text and f'value="{timezone.localdate().isoformat()}"' in text
+
+
+def test_the_pages_read_in_kazakh(client, administrator, units):
+    unit_rename(
+        unit=units["aktobe"], name_ru="Новое", name_kk="Жаңа", name_en="New", on=D(2020, 1, 1), by=SYSTEM
+    )
+    signed_in(client, administrator, "kk")
+    listing = client.get(reverse("core:staff_units")).content.decode()
+    assert (
+        "Ұйымның бөлімшелері" in listing
+        and "Бұрынғы атаулары" in listing
+        and "Ақтөбе (31.12.2019 дейін)" in listing
+    )
+    form = client.get(reverse("core:staff_unit_rename", args=[units["aktobe"].pk])).content.decode()
+    assert "Жаңа атау қолданылатын алғашқы күн" in form and "Бөлімшенің атауын өзгерту" in form
+    for english in ("Former names", "Rename", "New name from", "Organisation units"):
+        assert english not in listing + form
+    home = client.get(reverse("core:staff_home")).content.decode()
+    assert "Ұйымның бөлімшелері және олардың атаулары" in home
