@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -131,6 +133,46 @@ class Unit(models.Model):
     def is_sole_root(self) -> bool:
         """Whether this unit heads the only tree: its scope is then every case, reception's included."""
         return self.parent_id is None and not Unit.objects.filter(parent=None).exclude(pk=self.pk).exists()
+
+
+class UnitName(models.Model):
+    """A name a unit bore for a time, from ``valid_from`` (inclusive; null: since it was created) to
+    ``valid_to`` (exclusive): the branch in the capital was "Branch: Nur-Sultan" from 23 March 2019 to 17
+    September 2022. Outside every such period the unit's own names (today's) apply. Written by
+    ``adal.core.services.unit_rename``; read through ``adal.core.selectors.unit_names_on``."""
+
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="dated_names")
+    name_ru = models.CharField(_("name (Russian)"), max_length=255)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    class Meta:
+        # The oldest first on every database (PostgreSQL sorts a null last): it has no start.
+        ordering = ["unit", models.F("valid_from").asc(nulls_first=True)]
+        verbose_name = _("former name of a unit")
+        verbose_name_plural = _("former names of units")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "valid_from"], name="unit_name_once_per_start"),
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__isnull=True)
+                | models.Q(valid_from__lt=models.F("valid_to")),
+                name="unit_name_starts_before_it_ends",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    name = InLanguage()
+    is_valid_on = TerritoryName.is_valid_on
+
+    @property
+    def last_day(self):
+        """The last day the unit bore this name (``valid_to`` is the first day of the next)."""
+        return self.valid_to and self.valid_to - dt.timedelta(days=1)
 
 
 class Role(models.TextChoices):

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from adal.core.models import Territory, TerritoryName, Unit
+from adal.core.models import Territory, TerritoryName, Unit, UnitName
 
 
 def units_in_scope(unit: Unit) -> QuerySet[Unit]:
@@ -57,3 +57,43 @@ def territory_name(territory: Territory, on: dt.date, lang: str | None = None) -
     if lang is None:
         return named.name
     return getattr(named, f"name_{lang}", "") or named.name_ru
+
+
+class UnitNamesOfTheTime:
+    """The dated names of some units, read in one query: ``names.on(unit, day)`` is what names it on that
+    day (a ``UnitName``, or the unit itself when no dated name covers the day), as ``NamesOfTheTime``
+    does for territories."""
+
+    def __init__(self, units: Iterable[Unit]):
+        self.dated: dict[int, list[UnitName]] = defaultdict(list)
+        for name in UnitName.objects.filter(unit__in=[u.pk for u in units]):
+            self.dated[name.unit_id].append(name)
+
+    def on(self, unit: Unit, day: dt.date) -> Unit | UnitName:
+        return next((n for n in self.dated[unit.pk] if n.is_valid_on(day)), unit)
+
+
+def unit_names_on(units: Iterable[Unit], day: dt.date) -> dict[int, Unit | UnitName]:
+    """By primary key, what names each unit on ``day``: a period's figures name a unit as it was named
+    then ("Branch: Nur-Sultan" in 2019), not as an administrator has renamed it since."""
+    units = list(units)
+    names = UnitNamesOfTheTime(units)
+    return {u.pk: names.on(u, day) for u in units}
+
+
+def unit_name(unit: Unit, on: dt.date, lang: str | None = None) -> str:
+    """The unit's name on ``on``, in ``lang`` ("ru", "kk" or "en"; default: the active language)."""
+    named = UnitNamesOfTheTime([unit]).on(unit, on)
+    if lang is None:
+        return named.name
+    return getattr(named, f"name_{lang}", "") or named.name_ru
+
+
+def last_unit_rename(unit: Unit) -> UnitName | None:
+    """The unit's most recent former name: the next rename may not be dated before it ended."""
+    return UnitName.objects.filter(unit=unit).order_by("-valid_to").first()
+
+
+def units_with_former_names() -> QuerySet[Unit]:
+    """Every unit in tree order, with the names it bore before (the staff page of units)."""
+    return Unit.objects.select_related("territory").prefetch_related("dated_names")

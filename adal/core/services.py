@@ -9,13 +9,15 @@ from django.db import transaction
 from django.db.models import F, ProtectedError, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from adal.core.audit import audit_record
 from adal.core.loginthrottle import address_failed, address_wait_seconds
-from adal.core.models import Territory, TerritoryName, Unit, User, WorkdayException
+from adal.core.models import Territory, TerritoryName, Unit, UnitName, User, WorkdayException
 from adal.core.permissions import Refused, SystemActor, require
+from adal.core.selectors import last_unit_rename
 
 
 class LoginRefused(Exception):
@@ -118,6 +120,43 @@ def unit_move(*, unit: Unit, parent: Unit, by: User | SystemActor) -> Unit:
             data={"from": moving.parent_id, "to": parent.pk, "path": [old, new]},
         )
     unit.parent, unit.path = parent, new
+    return unit
+
+
+def unit_rename(
+    *, unit: Unit, name_ru: str, name_kk: str, name_en: str, on: dt.date, by: User | SystemActor
+) -> Unit:
+    """The unit bears new names from ``on``: its current names are kept as a ``UnitName`` whose last day is
+    the day before (from where the previous one ended), so that the figures of earlier periods still name
+    it as it was named then. ``unit_update`` corrects a name without keeping the old one."""
+    require(by, "unit.manage")
+    names = {"name_ru": name_ru.strip(), "name_kk": name_kk.strip(), "name_en": name_en.strip()}
+    if not all(names.values()):
+        raise Refused(_("Give the unit's new name in each of the three languages."))
+    if on > timezone.localdate():
+        raise Refused(_("A unit cannot be renamed from a day still to come."))
+    with transaction.atomic():
+        locked = Unit.objects.select_for_update().get(pk=unit.pk)  # one rename of a unit at a time
+        before = {field: getattr(locked, field) for field in names}
+        if names == before:
+            raise Refused(_("These are already the unit's names."))
+        last = last_unit_rename(locked)
+        if last is not None and on <= last.valid_to:
+            raise Refused(
+                _("The unit was last renamed on %(day)s: a new name can only take effect after that day.")
+                % {"day": date_format(last.valid_to, "SHORT_DATE_FORMAT")}
+            )
+        UnitName.objects.create(unit=locked, valid_from=last and last.valid_to, valid_to=on, **before)
+        for field, value in names.items():
+            setattr(locked, field, value)
+            setattr(unit, field, value)
+        locked.save(update_fields=sorted(names))
+        audit_record(
+            action="unit.renamed",
+            actor=by,
+            target=unit,
+            data={"on": on.isoformat(), "from": before, "to": names},
+        )
     return unit
 
 

@@ -1,16 +1,22 @@
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from adal.core import workload
 from adal.core.addresses import client_address
-from adal.core.services import LoginRefused, staff_login_check
+from adal.core.models import Unit
+from adal.core.permissions import NotAllowed, Refused, requires
+from adal.core.selectors import units_with_former_names
+from adal.core.services import LoginRefused, staff_login_check, unit_rename
 
 
 def favicon(request):
@@ -79,3 +85,44 @@ def staff_logout(request):
 @login_required
 def staff_home(request):
     return render(request, "core/staff_home.html", {"needs": workload.needs_of(request.user)})
+
+
+# ---------------------------------------------------------------- units and their names
+
+
+@requires("unit.manage")
+def staff_units(request):
+    return render(request, "core/staff/units.html", {"units": units_with_former_names()})
+
+
+class UnitRenameForm(forms.Form):
+    name_ru = forms.CharField(label=_("Name (Russian)"), max_length=255)
+    name_kk = forms.CharField(label=_("Name (Kazakh)"), max_length=255)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=255)
+    on = forms.DateField(
+        label=_("New name from"),
+        help_text=_("The first day of the new name; the figures of earlier days keep the old one."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+@requires("unit.manage")
+@require_http_methods(["GET", "POST"])
+def staff_unit_rename(request, pk: int):
+    unit = get_object_or_404(Unit, pk=pk)
+    initial = {"name_ru": unit.name_ru, "name_kk": unit.name_kk, "name_en": unit.name_en}
+    form = UnitRenameForm(request.POST or None, initial={**initial, "on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit_rename(unit=unit, **form.cleaned_data, by=request.user)
+        except NotAllowed:
+            raise
+        except Refused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request, gettext_now("The unit is renamed; its former name is kept for the past.")
+            )
+            return redirect("core:staff_units")
+    context = {"unit": unit, "former": unit.dated_names.all(), "form": form}
+    return render(request, "core/staff/unit_rename.html", context, status=400 if form.errors else 200)

@@ -5,7 +5,9 @@ import random
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 
+from django.db.models import F
 from django.utils import timezone
 
 from adal.cases.models import Case, RoutingRule
@@ -13,7 +15,7 @@ from adal.cases.sweep import deadlines_sweep
 from adal.core.models import Role, Territory, Unit, User
 from adal.core.permissions import SYSTEM
 from adal.core.selectors import regions_current
-from adal.core.services import staff_create, staff_totp_reset, unit_create
+from adal.core.services import staff_create, staff_totp_reset, unit_create, unit_rename
 from adal.core.workdays import local_zone
 from adal.demo.councils import build_councils
 from adal.demo.discipline import build_discipline
@@ -157,15 +159,7 @@ def build_units() -> dict[str, Unit]:
     )
     units = {"centre": centre}
     for region in regions_current():
-        units[region.kato] = unit_create(
-            name_ru=f"Филиал: {region.name_ru}",
-            name_kk=f"Филиал: {region.name_kk}",
-            name_en=f"Branch: {region.name_en}",
-            level=Unit.Level.REGION,
-            parent=centre,
-            territory=region,
-            by=SYSTEM,
-        )
+        units[region.kato] = build_branch(region, centre)
     for parent_kato in DISTRICT_UNIT_PARENTS:
         for district in Territory.objects.filter(parent__kato=parent_kato).order_by("kato")[:3]:
             units[district.kato] = unit_create(
@@ -178,6 +172,33 @@ def build_units() -> dict[str, Unit]:
                 by=SYSTEM,
             )
     return units
+
+
+def branch_names(named) -> dict[str, str]:
+    """A regional branch is named after its territory; a city's without the word "city" ("Филиал:
+    Астана", not "Филиал: город Астана")."""
+    return {
+        "name_ru": f"Филиал: {named.name_ru.removeprefix('город ')}",
+        "name_kk": f"Филиал: {named.name_kk.removesuffix(' қаласы')}",
+        "name_en": f"Branch: {named.name_en}",
+    }
+
+
+def build_branch(region: Territory, centre: Unit) -> Unit:
+    """The region's branch, renamed with its territory: the capital's was "Branch: Akmola", then Astana,
+    Nur-Sultan from 23 March 2019 and Astana again from 17 September 2022, so a period's figures name
+    it as it was named then."""
+    dated = list(region.dated_names.order_by(F("valid_from").asc(nulls_first=True)))
+    branch = unit_create(
+        **branch_names(dated[0] if dated else region),
+        level=Unit.Level.REGION,
+        parent=centre,
+        territory=region,
+        by=SYSTEM,
+    )
+    for ended, name in pairwise([*dated, region]):
+        unit_rename(unit=branch, **branch_names(name), on=ended.valid_to, by=SYSTEM)
+    return branch
 
 
 # Invented staff names (first name, surname), so that pages name people as they will in use, not by login.

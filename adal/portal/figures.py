@@ -13,7 +13,7 @@ from adal.cases.models import Outcome, State
 from adal.cases.selectors import cases_in_period
 from adal.cases.statistics import DIMENSIONS, NO_UNIT, PENDING, Tally, case_tallies, open_overdue
 from adal.core.models import Territory, Unit
-from adal.core.selectors import names_on
+from adal.core.selectors import names_on, unit_names_on
 from adal.councils.selectors import last_full_half_year, period_of_days
 from adal.councils.services import today
 from adal.hotline.models import Category, Channel
@@ -124,14 +124,15 @@ def default_period(on: dt.date | None = None) -> tuple[dt.date, dt.date]:
 
 
 def group_labels(by: str, keys: list[str], on: dt.date) -> dict[str, str]:
-    """Each group's name in the reader's language; a region's as it was named on ``on``."""
+    """Each group's name in the reader's language; a region's and a unit's as they were named on ``on``."""
     if by == "region":
         return {
             kato: named.name for kato, named in names_on(Territory.objects.filter(kato__in=keys), on).items()
         }
     if by == "unit":
         units = Unit.objects.filter(pk__in=[int(k) for k in keys if k])
-        return {str(u.pk): u.name for u in units} | {NO_UNIT: str(_("Not yet routed to a unit"))}
+        named = {str(pk): n.name for pk, n in unit_names_on(units, on).items()}
+        return named | {NO_UNIT: str(_("Not yet routed to a unit"))}
     if by == "category":
         return {k: str(Category(k).label) for k in keys if k in Category.values}
     if by == "channel":

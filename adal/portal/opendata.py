@@ -22,6 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from adal.cases.statistics import NO_UNIT
+from adal.core.selectors import unit_names_on
 from adal.councils.selectors import council_statistics
 from adal.discipline.selectors import discipline_statistics
 from adal.portal.figures import case_statistics
@@ -269,7 +270,11 @@ def roadmap_measures(first, last) -> list[dict]:
     rows = []
     for programme in programmes().filter(starts_on__lte=last, ends_on__gte=first):
         view = programme_view(programme, on=min(last, roadmap_today()))
-        for node in view.walk():
+        nodes = list(view.walk())
+        units = unit_names_on(
+            {n.measure.responsible_unit for n in nodes if n.measure.responsible_unit_id}, view.today
+        )
+        for node in nodes:
             m = node.measure
             rows.append(
                 {
@@ -278,7 +283,7 @@ def roadmap_measures(first, last) -> list[dict]:
                     "parent": m.parent.code if m.parent_id else "",
                     "stage": m.stage.code,
                     "title": m.title,
-                    "responsible": m.responsible,
+                    "responsible": _responsible(m, units),
                     "deadline": m.deadline,
                     "progress": round(node.progress, 1),
                     "expected": round(node.expected, 1),
@@ -289,6 +294,13 @@ def roadmap_measures(first, last) -> list[dict]:
                 }
             )
     return rows
+
+
+def _responsible(measure, units: dict) -> str:
+    """The measure's state body, else its unit as it was named on the day the figures are computed for."""
+    if measure.responsible_body_ru or not measure.responsible_unit_id:
+        return measure.responsible
+    return units[measure.responsible_unit_id].name
 
 
 def roadmap_indicators(first, last) -> list[dict]:

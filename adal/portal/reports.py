@@ -109,7 +109,8 @@ def group_labels_in(code: str, by: str, keys: list[str], on: dt.date) -> dict[st
 def _council_figures(first: dt.date, last: dt.date) -> dict:
     stats = council_statistics(first, last)
     katos = [r["kato"] for r in stats["by_region"] if r["kato"]]
-    regions = {t.kato: every_language(lambda t=t: t.name) for t in Territory.objects.filter(kato__in=katos)}
+    named = names_on(Territory.objects.filter(kato__in=katos), first)  # as then: Nur-Sultan in 2019
+    regions = {kato: every_language(lambda n=n: n.name) for kato, n in named.items()}
     topics = {t.code: every_language(lambda t=t: t.name) for t in Topic.objects.all()}
     national = every_language(lambda: _("National level"))
     states = dict(Proposal.State.choices)

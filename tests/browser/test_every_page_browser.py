@@ -20,7 +20,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from adal.cases.models import Case
-from adal.core.models import Role
+from adal.core.models import Role, Unit
 from adal.councils.models import Council, Meeting, News, Proposal
 from adal.councils.primaries.models import Primary
 from adal.demo.councils import build_councils
@@ -167,6 +167,9 @@ def sample_urls() -> dict[str, str]:
     member = PartyMember.objects.first()
     urls = {
         "cases:case": reverse("cases:case", args=[case.pk]),
+        "core:staff_unit_rename": reverse(
+            "core:staff_unit_rename", args=[Unit.objects.order_by("path").last().pk]
+        ),
         "councils:council": reverse("councils:council", args=[council.slug]),
         "councils:meeting": reverse("councils:meeting", args=[council.slug, meeting.pk]),
         "councils:proposal": reverse("councils:proposal", args=[proposal.council.slug, proposal.pk]),

@@ -170,3 +170,9 @@ def test_a_frozen_report_reads_the_same_after_the_figures_change(client, demo):
 def _text(html: str) -> str:
     """The page without what changes from one request to the next (tokens, nonces)."""
     return re.sub(r'(csrfmiddlewaretoken" value|nonce)="[^"]*"', "", html)
+
+
+def test_the_councils_regions_are_named_as_in_the_period(demo, db):
+    by_region = period_report_data(FIRST, LAST)["councils"]["current"]["by_region"]
+    capital = next(r["name"] for r in by_region if r["kato"] == "710000000")
+    assert capital == {"ru": "город Нур-Султан", "kk": "Нұр-Сұлтан қаласы", "en": "Nur-Sultan"}
