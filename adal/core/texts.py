@@ -7,7 +7,6 @@ from dataclasses import dataclass, fields
 
 from django import forms
 from django.utils.functional import lazy
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from adal.core.models import LANGUAGES
@@ -54,7 +53,7 @@ _IN_LANGUAGE = {
 
 
 def _labelled(label, lang: str) -> str:
-    return gettext(str(_IN_LANGUAGE[lang])) % {"label": label}
+    return str(_IN_LANGUAGE[lang]) % {"label": label}
 
 
 _labelled_lazy = lazy(_labelled, str)

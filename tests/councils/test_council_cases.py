@@ -34,6 +34,13 @@ def test_an_officer_puts_a_case_on_the_agenda_and_the_decision_reaches_its_timel
     item = case_put_on_agenda(case=case, meeting=meeting, by=org["officer"])
     assert (item.topic.code, item.order, list(item.cases.all())) == ("drinking_water", 1, [case])
     assert list(case.agenda_items.all()) == [item]
+    # An item without a title of its own is named after its topic in each language.
+    topic = item.topic
+    assert (item.title_ru, item.title_kk, item.title_en) == (
+        f"Дело горячей линии по теме «{topic.name_ru}»",
+        f"«{topic.name_kk}» тақырыбы бойынша жедел желі ісі",
+        f"A hotline case on “{topic.name_en}”",
+    )
     placed = case.events.get(kind="council_agenda")
     assert placed.actor == org["officer"]
     assert placed.data == {"council": councils["aktobe"].pk, "meeting": meeting.pk, "item": item.pk}
