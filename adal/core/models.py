@@ -9,22 +9,41 @@ from django.utils.translation import gettext_lazy as _
 
 from adal.core.fields import EncryptedTextField
 
+LANGUAGES = ("ru", "kk", "en")
 
-def in_language(obj, field: str) -> str:
-    """``obj.<field>_<active language>``, falling back to Russian, the default language."""
+
+def language_shown(obj, field: str, *, any_language: bool = False) -> str:
+    """The language whose column ``in_language`` reads: the page's when it is filled in, else Russian;
+    with ``any_language`` (text written in one language only) the first filled in of ru, kk, en."""
     lang = (get_language() or "ru")[:2]
-    return getattr(obj, f"{field}_{lang}", None) or getattr(obj, f"{field}_ru")
+    if getattr(obj, f"{field}_{lang}", None):
+        return lang
+    for other in LANGUAGES if any_language else ("ru",):
+        if getattr(obj, f"{field}_{other}", None):
+            return other
+    return "ru"
+
+
+def in_language(obj, field: str, *, any_language: bool = False) -> str:
+    """``obj.<field>_<active language>``, falling back to Russian, the default language (names are
+    always given in Russian); with ``any_language`` to the first of ru, kk, en that is filled in."""
+    return getattr(obj, f"{field}_{language_shown(obj, field, any_language=any_language)}", "")
 
 
 class InLanguage:
     """A model attribute read in the active language from its ``_ru`` / ``_kk`` / ``_en`` columns:
-    ``name = InLanguage()`` reads ``name_kk`` for a Kazakh page, and ``name_ru`` when that is blank."""
+    ``name = InLanguage()`` reads ``name_kk`` for a Kazakh page, and ``name_ru`` when that is blank.
+    ``title = InLanguage(any_language=True)`` is for text written in any one of the three languages;
+    templates mark a text shown in another language than the page's with ``{{ obj|lang_attr:"title" }}``."""
+
+    def __init__(self, *, any_language: bool = False):
+        self.any_language = any_language
 
     def __set_name__(self, owner, attribute: str):
         self.field = attribute
 
     def __get__(self, obj, owner=None):
-        return self if obj is None else in_language(obj, self.field)
+        return self if obj is None else in_language(obj, self.field, any_language=self.any_language)
 
 
 class Territory(models.Model):

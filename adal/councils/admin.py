@@ -104,18 +104,18 @@ class MeetingAdmin(ReadOnlyAdmin):
 class AgendaItemAdmin(ReadOnlyAdmin):
     list_display = ["meeting", "order", "topic", "title"]
     list_filter = ["topic"]
-    search_fields = ["title"]
+    search_fields = ["title_ru", "title_kk", "title_en"]
 
 
 @admin.register(Proposal)
 class ProposalAdmin(ReadOnlyAdmin):
     list_display = ["title", "council", "kind", "addressee", "state", "submitted_on", "answered_on"]
     list_filter = ["kind", "state"]
-    search_fields = ["title", "addressee"]
+    search_fields = ["title_ru", "title_kk", "title_en", "addressee"]
 
 
 @admin.register(News)
 class NewsAdmin(ReadOnlyAdmin):
     list_display = ["title", "council", "published_at", "meeting"]
     date_hierarchy = "published_at"
-    search_fields = ["title", "council__name_ru"]
+    search_fields = ["title_ru", "title_kk", "title_en", "council__name_ru"]

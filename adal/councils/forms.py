@@ -10,7 +10,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from adal.cases.models import Case
-from adal.core.models import Territory, Unit
+from adal.core.models import LANGUAGES, Territory, Unit
+from adal.core.texts import Texts, TextsForm, in_three_languages
 from adal.councils.models import (
     PROPOSAL_OUTCOMES,
     AgendaItem,
@@ -61,7 +62,7 @@ class CaseNumbersField(forms.CharField):
         return [cases[n] for n in numbers]
 
 
-class CouncilForm(forms.Form):
+class CouncilForm(TextsForm):
     """A form whose choices come from one council."""
 
     def __init__(self, *args, council: Council, **kwargs):
@@ -101,13 +102,15 @@ class MeetingPlanForm(forms.Form):
 
 class AgendaItemForm(CouncilForm):
     topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all())
-    title = forms.CharField(label=_("Title"), max_length=500)
+    texts = ("title",)
+    title_ru, title_kk, title_en = in_three_languages(_("Title"), max_length=500)
     rapporteur = forms.CharField(label=_("Rapporteur"), max_length=255, required=False)
     cases = CaseNumbersField(label=_("Hotline cases"))
 
 
-class MeetingHeldForm(forms.Form):
-    """Who was present, and a decision for each item on the agenda (``decision_<item id>``)."""
+class MeetingHeldForm(TextsForm):
+    """Who was present, and a decision for each item on the agenda (``decision_<item id>_<language>``),
+    in any of the three languages."""
 
     held_on = forms.DateField(label=_("Held on"), widget=_date_input())
     present = forms.ModelMultipleChoiceField(
@@ -130,16 +133,21 @@ class MeetingHeldForm(forms.Form):
         self.fields["present"].label_from_instance = lambda m: f"{m.person.name} ({m.get_position_display()})"
         self.items: list[AgendaItem] = list(meeting.agenda_items.select_related("topic"))
         for item in self.items:
-            self.fields[f"decision_{item.pk}"] = forms.CharField(
-                label=_("Decision on item %(order)s: %(title)s") % {"order": item.order, "title": item.title},
-                required=False,
-                widget=_text(3),
-            )
+            label = _("Decision on item %(order)s: %(title)s") % {"order": item.order, "title": item.title}
+            for lang, field in zip(LANGUAGES, in_three_languages(label, rows=3), strict=True):
+                self.fields[f"decision_{item.pk}_{lang}"] = field
+
+    def texts_named(self) -> tuple[str, ...]:
+        return tuple(f"decision_{item.pk}" for item in self.items)
+
+    @property
+    def optional_texts(self) -> tuple[str, ...]:
+        return self.texts_named()
 
     def decision_fields(self):
-        return [self[f"decision_{item.pk}"] for item in self.items]
+        return [self[f"decision_{item.pk}_{lang}"] for item in self.items for lang in LANGUAGES]
 
-    def decisions(self) -> dict[int, str]:
+    def decisions(self) -> dict[int, Texts]:
         return {item.pk: self.cleaned_data[f"decision_{item.pk}"] for item in self.items}
 
 
@@ -160,8 +168,9 @@ class ProposalForm(CouncilForm):
         max_length=255,
         help_text=_("The state body or the faction the proposal is sent to."),
     )
-    title = forms.CharField(label=_("Title"), max_length=500)
-    text = forms.CharField(label=_("Text"), widget=_text(8))
+    texts = ("title", "text")
+    title_ru, title_kk, title_en = in_three_languages(_("Title"), max_length=500)
+    text_ru, text_kk, text_en = in_three_languages(_("Text"), rows=8)
     meetings = forms.ModelMultipleChoiceField(
         label=_("Meetings that discussed it"),
         queryset=Meeting.objects.none(),
@@ -179,19 +188,22 @@ class ProposalConsiderForm(forms.Form):
     on = forms.DateField(label=_("Under consideration from"), widget=_date_input())
 
 
-class ProposalAnswerForm(forms.Form):
+class ProposalAnswerForm(TextsForm):
+    texts = ("answer",)
+
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[(value, label) for value, label in Proposal.State.choices if value in PROPOSAL_OUTCOMES],
         widget=forms.RadioSelect,
     )
-    answer = forms.CharField(label=_("The addressee's reasoned answer"), widget=_text(6))
+    answer_ru, answer_kk, answer_en = in_three_languages(_("The addressee's reasoned answer"), rows=6)
     answered_on = forms.DateField(label=_("Answered on"), widget=_date_input())
 
 
 class NewsForm(CouncilForm):
-    title = forms.CharField(label=_("Title"), max_length=300)
-    body = forms.CharField(label=_("Text"), widget=_text(8))
+    texts = ("title", "body")
+    title_ru, title_kk, title_en = in_three_languages(_("Title"), max_length=300)
+    body_ru, body_kk, body_en = in_three_languages(_("Text"), rows=8)
     meeting = forms.ModelChoiceField(
         label=_("About the meeting"),
         queryset=Meeting.objects.none(),
@@ -200,14 +212,14 @@ class NewsForm(CouncilForm):
     )
 
 
-class CaseAgendaForm(forms.Form):
+class CaseAgendaForm(TextsForm):
     """A case officer puts a case on a planned meeting of a council that may consider it."""
 
+    texts = optional_texts = ("title",)
     meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=Meeting.objects.none())
-    title = forms.CharField(
-        label=_("Title of the agenda item"),
+    title_ru, title_kk, title_en = in_three_languages(
+        _("Title of the agenda item"),
         max_length=500,
-        required=False,
         help_text=_("Leave empty for a title from the case's category."),
     )
     topic = forms.ModelChoiceField(

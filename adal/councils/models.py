@@ -279,10 +279,14 @@ class AgendaItem(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"))
     topic = models.ForeignKey(Topic, models.PROTECT, related_name="agenda_items", verbose_name=_("topic"))
-    title = models.CharField(_("title"), max_length=500)
+    title_ru = models.CharField(_("title (Russian)"), max_length=500, blank=True)
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=500, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
     rapporteur = models.CharField(_("rapporteur"), max_length=255, blank=True)
     cases = models.ManyToManyField(Case, blank=True, related_name="agenda_items", verbose_name=_("cases"))
-    decision = models.TextField(_("decision"), blank=True)
+    decision_ru = models.TextField(_("decision (Russian)"), blank=True)
+    decision_kk = models.TextField(_("decision (Kazakh)"), blank=True)
+    decision_en = models.TextField(_("decision (English)"), blank=True)
 
     class Meta:
         ordering = ["meeting", "order"]
@@ -292,6 +296,9 @@ class AgendaItem(models.Model):
 
     def __str__(self):
         return f"{self.order}. {self.title}"
+
+    title = InLanguage(any_language=True)
+    decision = InLanguage(any_language=True)
 
 
 class Proposal(models.Model):
@@ -310,12 +317,18 @@ class Proposal(models.Model):
     council = models.ForeignKey(Council, models.PROTECT, related_name="proposals", verbose_name=_("council"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     addressee = models.CharField(_("addressee"), max_length=255)
-    title = models.CharField(_("title"), max_length=500)
-    text = models.TextField(_("text"))
+    title_ru = models.CharField(_("title (Russian)"), max_length=500, blank=True)
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=500, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
+    text_ru = models.TextField(_("text (Russian)"), blank=True)
+    text_kk = models.TextField(_("text (Kazakh)"), blank=True)
+    text_en = models.TextField(_("text (English)"), blank=True)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
     submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
     considered_from = models.DateField(_("under consideration from"), null=True, blank=True)
-    answer = models.TextField(_("answer"), blank=True)
+    answer_ru = models.TextField(_("answer (Russian)"), blank=True)
+    answer_kk = models.TextField(_("answer (Kazakh)"), blank=True)
+    answer_en = models.TextField(_("answer (English)"), blank=True)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     meetings = models.ManyToManyField(
         Meeting, blank=True, related_name="proposals", verbose_name=_("meetings")
@@ -335,6 +348,10 @@ class Proposal(models.Model):
     def __str__(self):
         return self.title
 
+    title = InLanguage(any_language=True)
+    text = InLanguage(any_language=True)
+    answer = InLanguage(any_language=True)
+
 
 PROPOSAL_OUTCOMES = frozenset(
     {Proposal.State.ACCEPTED, Proposal.State.PARTLY_ACCEPTED, Proposal.State.REJECTED}
@@ -346,8 +363,12 @@ class News(models.Model):
     council's work known, and a post is what they share on social networks."""
 
     council = models.ForeignKey(Council, models.PROTECT, related_name="news", verbose_name=_("council"))
-    title = models.CharField(_("title"), max_length=300)
-    body = models.TextField(_("text"))
+    title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True)
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    body_ru = models.TextField(_("text (Russian)"), blank=True)
+    body_kk = models.TextField(_("text (Kazakh)"), blank=True)
+    body_en = models.TextField(_("text (English)"), blank=True)
     # A post often reports on one meeting; the link lets readers go on to its agenda and minutes.
     meeting = models.ForeignKey(
         Meeting, models.PROTECT, null=True, blank=True, related_name="news", verbose_name=_("meeting")
@@ -363,3 +384,6 @@ class News(models.Model):
 
     def __str__(self):
         return self.title
+
+    title = InLanguage(any_language=True)
+    body = InLanguage(any_language=True)

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,8 +24,9 @@ from adal.cases.models import Case
 from adal.cases.services import TransitionRefused, case_timeline_record, in_scope, own_or_head
 from adal.core import permissions
 from adal.core.audit import audit_record
-from adal.core.models import Role, Territory, Unit, User
+from adal.core.models import LANGUAGES, Role, Territory, Unit, User
 from adal.core.permissions import SystemActor, require
+from adal.core.texts import NO_TEXT, Texts
 from adal.councils.models import (
     PROPOSAL_OUTCOMES,
     RESERVED_SLUGS,
@@ -445,10 +446,16 @@ def _check_case_for_council(case: Case, council: Council) -> None:
         )
 
 
-def _item_create(meeting: Meeting, topic: Topic, title: str, rapporteur: str, by) -> AgendaItem:
+def _item_create(meeting: Meeting, topic: Topic, title: Texts, rapporteur: str, by) -> AgendaItem:
     last = meeting.agenda_items.aggregate(last=Max("order"))["last"] or 0
     item = _saved(
-        AgendaItem(meeting=meeting, order=last + 1, topic=topic, title=title, rapporteur=rapporteur.strip())
+        AgendaItem(
+            meeting=meeting,
+            order=last + 1,
+            topic=topic,
+            rapporteur=rapporteur.strip(),
+            **title.columns("title"),
+        )
     )
     audit_record(
         action="council.agenda_item_added",
@@ -479,14 +486,15 @@ def agenda_item_add(
     *,
     meeting: Meeting,
     topic: Topic,
-    title: str,
+    title: Texts,
     rapporteur: str = "",
     cases: Iterable[Case] = (),
     by,
 ) -> AgendaItem:
-    """An item at the end of the agenda; each linked case's timeline records the placement."""
+    """An item at the end of the agenda, its title in any of the three languages; each linked case's
+    timeline records the placement."""
     _require_manager(by, meeting.council)
-    title, cases = title.strip(), list(cases)
+    cases = list(cases)
     if not title:
         raise CouncilActionRefused(_("Give the agenda item a title."))
     for case in cases:
@@ -503,6 +511,15 @@ def topic_for_category(category: str) -> Topic:
     return Topic.objects.filter(category=category).first() or Topic.objects.get(code="other")
 
 
+def _case_item_title(topic: Topic) -> Texts:
+    """An officer's item without a title of its own is named after its topic, in each language."""
+    titles = {}
+    for lang in LANGUAGES:
+        with translation.override(lang):
+            titles[lang] = _("A hotline case on “%(topic)s”") % {"topic": topic.name}
+    return Texts(**titles)
+
+
 def case_put_on_agenda(
     *,
     case: Case,
@@ -510,7 +527,7 @@ def case_put_on_agenda(
     by,
     item: AgendaItem | None = None,
     topic: Topic | None = None,
-    title: str = "",
+    title: Texts = NO_TEXT,
     rapporteur: str = "",
 ) -> AgendaItem:
     """A case officer puts a case on a council meeting's agenda: onto an existing item, or as a new
@@ -526,7 +543,7 @@ def case_put_on_agenda(
         meeting = _lock_planned(meeting)
         if item is None:
             topic = topic or topic_for_category(case.category)
-            title = title.strip() or _("A hotline case on “%(topic)s”") % {"topic": topic.name}
+            title = title or _case_item_title(topic)
             item = _item_create(meeting, topic, title, rapporteur, by)
         else:
             item.meeting = meeting
@@ -539,9 +556,9 @@ def quorum_reached(*, present: int, members: int, fraction: Decimal) -> bool:
     return members > 0 and Decimal(present) > fraction * members
 
 
-def _parse_decisions(decisions: dict | None, items: dict[int, AgendaItem]) -> dict[int, str]:
+def _parse_decisions(decisions: dict | None, items: dict[int, AgendaItem]) -> dict[int, Texts]:
     try:
-        parsed = {int(k): (v or "").strip() for k, v in (decisions or {}).items()}
+        parsed = {int(k): v or NO_TEXT for k, v in (decisions or {}).items()}
     except (TypeError, ValueError) as error:
         raise CouncilActionRefused(
             _("A decision was given for an item that is not on the agenda.")
@@ -561,7 +578,7 @@ def meeting_record_held(
     minutes: str = "",
 ) -> Meeting:
     """Record that the meeting took place: who was present, whether there was a quorum, and the
-    decision on each agenda item (``{item_id: text}``), which also goes into the timeline of every case
+    decision on each agenda item (``{item_id: Texts}``), which also goes into the timeline of every case
     on that item. Without a quorum the meeting can be recorded, but it cannot decide anything."""
     council = meeting.council
     _require_manager(by, council)
@@ -615,7 +632,7 @@ def meeting_record_held(
             Attendance(meeting_id=meeting.pk, membership_id=pk) for pk in sorted(present_ids)
         )
         for pk, text in decided.items():
-            AgendaItem.objects.filter(pk=pk).update(decision=text)
+            AgendaItem.objects.filter(pk=pk).update(**text.columns("decision"))
             for case in items[pk].cases.all():
                 case_timeline_record(
                     case=case,
@@ -681,17 +698,18 @@ def proposal_create(
     council: Council,
     kind: str,
     addressee: str,
-    title: str,
-    text: str,
+    title: Texts,
+    text: Texts,
     meetings: Iterable[Meeting] = (),
     cases: Iterable[Case] = (),
     by,
 ) -> Proposal:
-    """A draft proposal, optionally tied to the meetings that discussed it and the cases behind it."""
+    """A draft proposal, its title and text in any of the three languages, optionally tied to the
+    meetings that discussed it and the cases behind it."""
     _require_manager(by, council)
     if kind not in Proposal.Kind.values:
         raise CouncilActionRefused(_("Choose the kind of proposal."))
-    addressee, title, text = addressee.strip(), title.strip(), text.strip()
+    addressee = addressee.strip()
     if not (addressee and title and text):
         raise CouncilActionRefused(_("Give the addressee, the title and the text of the proposal."))
     meetings, cases = list(meetings), list(cases)
@@ -705,8 +723,8 @@ def proposal_create(
                 council=council,
                 kind=kind,
                 addressee=addressee,
-                title=title,
-                text=text,
+                **title.columns("title"),
+                **text.columns("text"),
                 state=Proposal.State.DRAFT,
                 created_at=timezone.now(),
                 created_by=permissions.person_of(by),
@@ -792,7 +810,7 @@ def proposal_consider(*, proposal: Proposal, by, on: dt.date | None = None) -> P
     )
 
 
-def proposal_answer(*, proposal: Proposal, outcome: str, answer: str, answered_on: dt.date, by) -> Proposal:
+def proposal_answer(*, proposal: Proposal, outcome: str, answer: Texts, answered_on: dt.date, by) -> Proposal:
     """The addressee's answer: the outcome, its reasoning and its date. An addressee who answers
     without first announcing the consideration is common, so a submitted proposal may be answered too."""
     _require_manager(by, proposal.council)
@@ -802,7 +820,7 @@ def proposal_answer(*, proposal: Proposal, outcome: str, answer: str, answered_o
         raise CouncilActionRefused(_("Submit the proposal before recording its answer."))
     if outcome not in PROPOSAL_OUTCOMES:
         raise CouncilActionRefused(_("Choose the outcome: accepted, partly accepted or rejected."))
-    if not answer.strip():
+    if not answer:
         raise CouncilActionRefused(_("Give the addressee's reasoned answer."))
     _not_in_future(answered_on)
     if answered_on < proposal.submitted_on:
@@ -811,7 +829,7 @@ def proposal_answer(*, proposal: Proposal, outcome: str, answer: str, answered_o
         proposal,
         from_states=[Proposal.State.SUBMITTED, Proposal.State.UNDER_CONSIDERATION],
         to_state=outcome,
-        changes={"answer": answer.strip(), "answered_on": answered_on},
+        changes={**answer.columns("answer"), "answered_on": answered_on},
         action="answered",
         by=by,
         refused=_("This proposal has already been answered, or it has not been submitted."),
@@ -839,11 +857,10 @@ def topics_install(*, using: str = "default") -> None:
 # ---------------------------------------------------------------- news
 
 
-def news_post(*, council: Council, title: str, body: str, meeting: Meeting | None = None, by) -> News:
-    """Publish a post on the council's page and in its feeds at once; it may report on one of the
-    council's meetings."""
+def news_post(*, council: Council, title: Texts, body: Texts, meeting: Meeting | None = None, by) -> News:
+    """Publish a post on the council's page and in its feeds at once, in any of the three languages; it
+    may report on one of the council's meetings."""
     _require_manager(by, council)
-    title, body = title.strip(), body.strip()
     if not (title and body):
         raise CouncilActionRefused(_("Give the post a title and a text."))
     if meeting is not None and meeting.council_id != council.pk:
@@ -852,8 +869,8 @@ def news_post(*, council: Council, title: str, body: str, meeting: Meeting | Non
         post = _saved(
             News(
                 council=council,
-                title=title,
-                body=body,
+                **title.columns("title"),
+                **body.columns("body"),
                 meeting=meeting,
                 published_at=timezone.now(),
                 created_by=permissions.person_of(by),

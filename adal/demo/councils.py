@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from adal.core.models import Territory, Unit
 from adal.core.permissions import SYSTEM
 from adal.core.territories import NEW_REGIONS_2022, current_regions
+from adal.core.texts import Texts
 from adal.core.workdays import local_zone
 from adal.councils.models import Council, Meeting, Membership, Position, Proposal, Topic
 from adal.councils.primaries.models import Primary
@@ -69,57 +70,172 @@ TOPIC_WEIGHTS = {
     "conflict_of_interest": 1,
     "state_programmes": 1,
 }
+# Agenda titles, decisions, proposals, answers, news and primaries are written in the three languages, as
+# a secretary may write them, so the Kazakh and English pages read in their own language.
 AGENDA_TITLES = {
-    "education": "О фактах поборов при зачислении детей в школы",
-    "enbek": "О ходе реализации программы «Еңбек» и отборе её участников",
-    "drinking_water": "О строительстве и ремонте сельских водопроводов",
-    "procurement": "О нарушениях при государственных закупках",
-    "health_care": "О платных услугах в бесплатных медицинских учреждениях",
-    "land": "О предоставлении земельных участков без торгов",
-    "housing": "Об очереди на арендное жильё",
-    "bribery": "О сообщениях граждан о вымогательстве взяток",
-    "conflict_of_interest": "О конфликте интересов в работе конкурсных комиссий",
-    "state_programmes": "О целевом использовании средств государственных программ",
+    "education": Texts(
+        ru="О фактах поборов при зачислении детей в школы",
+        kk="Балаларды мектепке қабылдау кезіндегі заңсыз ақша жинау фактілері туралы",
+        en="On illegal collections of money when children are enrolled in schools",
+    ),
+    "enbek": Texts(
+        ru="О ходе реализации программы «Еңбек» и отборе её участников",
+        kk="«Еңбек» бағдарламасының іске асырылу барысы және оған қатысушыларды іріктеу туралы",
+        en="On the progress of the Enbek programme and the selection of its participants",
+    ),
+    "drinking_water": Texts(
+        ru="О строительстве и ремонте сельских водопроводов",
+        kk="Ауылдық су құбырларын салу және жөндеу туралы",
+        en="On building and repairing rural water supply systems",
+    ),
+    "procurement": Texts(
+        ru="О нарушениях при государственных закупках",
+        kk="Мемлекеттік сатып алудағы бұзушылықтар туралы",
+        en="On violations in public procurement",
+    ),
+    "health_care": Texts(
+        ru="О платных услугах в бесплатных медицинских учреждениях",
+        kk="Тегін медициналық мекемелердегі ақылы қызметтер туралы",
+        en="On charges for services in free medical institutions",
+    ),
+    "land": Texts(
+        ru="О предоставлении земельных участков без торгов",
+        kk="Жер учаскелерін саудасыз беру туралы",
+        en="On land plots granted without an auction",
+    ),
+    "housing": Texts(
+        ru="Об очереди на арендное жильё",
+        kk="Жалға берілетін тұрғын үй кезегі туралы",
+        en="On the waiting list for rental housing",
+    ),
+    "bribery": Texts(
+        ru="О сообщениях граждан о вымогательстве взяток",
+        kk="Азаматтардың пара бопсалау туралы хабарламалары туралы",
+        en="On citizens' reports of bribe extortion",
+    ),
+    "conflict_of_interest": Texts(
+        ru="О конфликте интересов в работе конкурсных комиссий",
+        kk="Конкурстық комиссиялар жұмысындағы мүдделер қақтығысы туралы",
+        en="On conflicts of interest in the work of tender commissions",
+    ),
+    "state_programmes": Texts(
+        ru="О целевом использовании средств государственных программ",
+        kk="Мемлекеттік бағдарламалар қаражатының мақсатты пайдаланылуы туралы",
+        en="On the proper use of state programme funds",
+    ),
 }
 PROPOSALS = [
-    (Proposal.Kind.LEGISLATIVE, "Мажилис Парламента Республики Казахстан",
-     "Об усилении общественного контроля"),
-    (Proposal.Kind.LEGISLATIVE, "Мажилис Парламента Республики Казахстан",
-     "О расширении круга субъектов коррупционных правонарушений в квазигосударственном секторе"),
-    (Proposal.Kind.LEGISLATIVE, "Министерство юстиции Республики Казахстан",
-     "О порядке осуществления государственными служащими творческой и иной оплачиваемой деятельности"),
-    (Proposal.Kind.LEGISLATIVE, "Мажилис Парламента Республики Казахстан",
-     "О расширении полномочий органов местного самоуправления"),
-    (Proposal.Kind.STATE_BODY, "Министерство образования и науки Республики Казахстан",
-     "Об электронной очереди при зачислении в первые классы"),
-    (Proposal.Kind.STATE_BODY, "Министерство труда и социальной защиты населения Республики Казахстан",
-     "О проверке списков участников программы «Еңбек»"),
-    (Proposal.Kind.STATE_BODY, "Министерство индустрии и инфраструктурного развития Республики Казахстан",
-     "О приёмке сельских водопроводов с участием общественности"),
-    (Proposal.Kind.STATE_BODY, "Акимат области",
-     "О публикации результатов конкурсов на государственные закупки"),
+    (Proposal.Kind.LEGISLATIVE, "Мажилис Парламента Республики Казахстан", Texts(
+        ru="Об усилении общественного контроля",
+        kk="Қоғамдық бақылауды күшейту туралы",
+        en="On strengthening public oversight")),
+    (Proposal.Kind.LEGISLATIVE, "Мажилис Парламента Республики Казахстан", Texts(
+        ru="О расширении круга субъектов коррупционных правонарушений в квазигосударственном секторе",
+        kk="Квазимемлекеттік сектордағы сыбайлас жемқорлық құқық бұзушылықтары субъектілерінің шеңберін "
+        "кеңейту туралы",
+        en="On widening the range of those liable for corruption offences in the quasi-public sector")),
+    (Proposal.Kind.LEGISLATIVE, "Министерство юстиции Республики Казахстан", Texts(
+        ru="О порядке осуществления государственными служащими творческой и иной оплачиваемой деятельности",
+        kk="Мемлекеттік қызметшілердің шығармашылық және өзге де ақылы қызметпен айналысу тәртібі туралы",
+        en="On the rules for civil servants' creative and other paid work")),
+    (Proposal.Kind.LEGISLATIVE, "Мажилис Парламента Республики Казахстан", Texts(
+        ru="О расширении полномочий органов местного самоуправления",
+        kk="Жергілікті өзін-өзі басқару органдарының өкілеттіктерін кеңейту туралы",
+        en="On widening the powers of local self-government")),
+    (Proposal.Kind.STATE_BODY, "Министерство образования и науки Республики Казахстан", Texts(
+        ru="Об электронной очереди при зачислении в первые классы",
+        kk="Бірінші сыныпқа қабылдау кезіндегі электрондық кезек туралы",
+        en="On an electronic queue for first-grade enrolment")),
+    (Proposal.Kind.STATE_BODY, "Министерство труда и социальной защиты населения Республики Казахстан", Texts(
+        ru="О проверке списков участников программы «Еңбек»",
+        kk="«Еңбек» бағдарламасына қатысушылардың тізімдерін тексеру туралы",
+        en="On checking the lists of Enbek programme participants")),
+    (Proposal.Kind.STATE_BODY,
+     "Министерство индустрии и инфраструктурного развития Республики Казахстан", Texts(
+        ru="О приёмке сельских водопроводов с участием общественности",
+        kk="Ауылдық су құбырларын жұртшылықтың қатысуымен қабылдау туралы",
+        en="On accepting rural water supply systems with members of the public present")),
+    (Proposal.Kind.STATE_BODY, "Акимат области", Texts(
+        ru="О публикации результатов конкурсов на государственные закупки",
+        kk="Мемлекеттік сатып алу конкурстарының нәтижелерін жариялау туралы",
+        en="On publishing the results of public procurement tenders")),
 ]  # fmt: skip
 # What the councils decided on each topic: recommendations to the bodies concerned, as minutes word them.
 DECISIONS = {
-    "education": "Рекомендовать отделу образования ввести электронную очередь при зачислении в первые классы "
-    "и проверить обращения родителей о сборе денег на нужды школ.",
-    "enbek": "Рекомендовать центру занятости опубликовать списки участников программы «Еңбек» и провести "
-    "выборочную проверку выданных микрокредитов.",
-    "drinking_water": "Рекомендовать акимату района создать комиссию с участием членов совета для приёмки "
-    "сельского водопровода и сверить объёмы работ со сметой.",
-    "procurement": "Направить материалы о закупках с единственным участником в департамент внутреннего "
-    "государственного аудита.",
-    "health_care": "Рекомендовать управлению здравоохранения разместить в поликлиниках перечень бесплатных "
-    "услуг и телефон горячей линии.",
-    "land": "Рекомендовать акимату опубликовать перечень земельных участков, предоставленных без торгов "
-    "за последние три года.",
-    "housing": "Рекомендовать отделу жилищных отношений ежемесячно публиковать очередь на арендное жильё.",
-    "bribery": "Принять к сведению информацию о рассмотренных сообщениях; направить два сообщения в "
-    "антикоррупционную службу.",
-    "conflict_of_interest": "Рекомендовать включать в конкурсные комиссии представителей общественности и "
-    "публиковать декларации об отсутствии конфликта интересов.",
-    "state_programmes": "Запросить у акимата отчёт о расходовании средств программы и заслушать его на "
-    "следующем заседании.",
+    "education": Texts(
+        ru="Рекомендовать отделу образования ввести электронную очередь при зачислении в первые классы "
+        "и проверить обращения родителей о сборе денег на нужды школ.",
+        kk="Білім бөліміне бірінші сыныпқа қабылдау кезінде электрондық кезек енгізуді және ата-аналардың "
+        "мектеп қажеттіліктеріне ақша жинау туралы өтініштерін тексеруді ұсыну.",
+        en="Recommend that the education department introduce an electronic queue for first-grade enrolment "
+        "and look into parents' complaints about money collected for school needs.",
+    ),
+    "enbek": Texts(
+        ru="Рекомендовать центру занятости опубликовать списки участников программы «Еңбек» и провести "
+        "выборочную проверку выданных микрокредитов.",
+        kk="Халықты жұмыспен қамту орталығына «Еңбек» бағдарламасына қатысушылардың тізімдерін жариялауды "
+        "және берілген микрокредиттерді іріктеп тексеруді ұсыну.",
+        en="Recommend that the employment centre publish the lists of Enbek programme participants and "
+        "carry out spot checks of the microloans granted.",
+    ),
+    "drinking_water": Texts(
+        ru="Рекомендовать акимату района создать комиссию с участием членов совета для приёмки "
+        "сельского водопровода и сверить объёмы работ со сметой.",
+        kk="Аудан әкімдігіне ауылдық су құбырын қабылдау үшін кеңес мүшелерінің қатысуымен комиссия құруды "
+        "және атқарылған жұмыс көлемін сметамен салыстыруды ұсыну.",
+        en="Recommend that the district akimat set up a commission with council members to accept the "
+        "rural water supply system, and check the work done against the estimate.",
+    ),
+    "procurement": Texts(
+        ru="Направить материалы о закупках с единственным участником в департамент внутреннего "
+        "государственного аудита.",
+        kk="Бір ғана қатысушысы бар сатып алулар туралы материалдарды ішкі мемлекеттік аудит "
+        "департаментіне жіберу.",
+        en="Refer the materials on single-bidder procurements to the internal state audit department.",
+    ),
+    "health_care": Texts(
+        ru="Рекомендовать управлению здравоохранения разместить в поликлиниках перечень бесплатных "
+        "услуг и телефон горячей линии.",
+        kk="Денсаулық сақтау басқармасына емханаларда тегін қызметтер тізбесін және сенім телефонының "
+        "нөмірін ілуді ұсыну.",
+        en="Recommend that the health department display the list of free services and the hotline "
+        "number in polyclinics.",
+    ),
+    "land": Texts(
+        ru="Рекомендовать акимату опубликовать перечень земельных участков, предоставленных без торгов "
+        "за последние три года.",
+        kk="Әкімдікке соңғы үш жылда саудасыз берілген жер учаскелерінің тізбесін жариялауды ұсыну.",
+        en="Recommend that the akimat publish the list of land plots granted without an auction over the "
+        "last three years.",
+    ),
+    "housing": Texts(
+        ru="Рекомендовать отделу жилищных отношений ежемесячно публиковать очередь на арендное жильё.",
+        kk="Тұрғын үй қатынастары бөліміне жалға берілетін тұрғын үй кезегін ай сайын жариялауды ұсыну.",
+        en="Recommend that the housing department publish the waiting list for rental housing every month.",
+    ),
+    "bribery": Texts(
+        ru="Принять к сведению информацию о рассмотренных сообщениях; направить два сообщения в "
+        "антикоррупционную службу.",
+        kk="Қаралған хабарламалар туралы ақпаратты назарға алу; екі хабарламаны Сыбайлас жемқорлыққа "
+        "қарсы іс-қимыл агенттігіне жіберу.",
+        en="Take note of the information on the reports considered; refer two reports to the "
+        "Anti-Corruption Agency.",
+    ),
+    "conflict_of_interest": Texts(
+        ru="Рекомендовать включать в конкурсные комиссии представителей общественности и "
+        "публиковать декларации об отсутствии конфликта интересов.",
+        kk="Конкурстық комиссиялардың құрамына жұртшылық өкілдерін енгізуді және мүдделер қақтығысының "
+        "жоқтығы туралы декларацияларды жариялауды ұсыну.",
+        en="Recommend including members of the public in tender commissions and publishing declarations "
+        "that there is no conflict of interest.",
+    ),
+    "state_programmes": Texts(
+        ru="Запросить у акимата отчёт о расходовании средств программы и заслушать его на "
+        "следующем заседании.",
+        kk="Әкімдіктен бағдарлама қаражатының жұмсалуы туралы есеп сұрату және оны келесі отырыста тыңдау.",
+        en="Ask the akimat for a report on how the programme's funds were spent and hear it at the next "
+        "meeting.",
+    ),
 }
 # Where councils meet: the akimat, the party's branch, a library, a school; each council has its own.
 PLACES = [
@@ -132,18 +248,49 @@ PLACES = [
     "Актовый зал колледжа",
 ]
 PROPOSAL_TEXTS = {
-    Proposal.Kind.LEGISLATIVE: "Совет изучил обращения граждан и практику применения закона в регионе и "
-    "предлагает внести изменения, которые закрывают выявленные пробелы. Пояснительная записка и "
-    "сравнительная таблица прилагаются.",
-    Proposal.Kind.STATE_BODY: "По итогам заседания совет предлагает органу рассмотреть меры, "
-    "указанные в решении, и сообщить о принятых мерах в течение тридцати дней. Материалы проверки "
-    "обращений граждан прилагаются.",
+    Proposal.Kind.LEGISLATIVE: Texts(
+        ru="Совет изучил обращения граждан и практику применения закона в регионе и предлагает внести "
+        "изменения, которые закрывают выявленные пробелы. Пояснительная записка и сравнительная таблица "
+        "прилагаются.",
+        kk="Кеңес азаматтардың өтініштерін және өңірде заңның қолданылу тәжірибесін зерделеп, анықталған "
+        "олқылықтарды жоятын өзгерістер енгізуді ұсынады. Түсіндірме жазба мен салыстырмалы кесте қоса "
+        "беріліп отыр.",
+        en="The council has studied citizens' complaints and how the law is applied in the region, and "
+        "proposes amendments that close the gaps it found. An explanatory note and a comparison table are "
+        "attached.",
+    ),
+    Proposal.Kind.STATE_BODY: Texts(
+        ru="По итогам заседания совет предлагает органу рассмотреть меры, указанные в решении, и сообщить "
+        "о принятых мерах в течение тридцати дней. Материалы проверки обращений граждан прилагаются.",
+        kk="Отырыс қорытындысы бойынша кеңес органға шешімде көрсетілген шараларды қарауды және "
+        "қабылданған шаралар туралы отыз күн ішінде хабарлауды ұсынады. Азаматтардың өтініштерін тексеру "
+        "материалдары қоса беріліп отыр.",
+        en="Following the meeting, the council asks the body to consider the measures set out in the "
+        "decision and to report on the action taken within thirty days. The findings on citizens' "
+        "complaints are attached.",
+    ),
 }
 ANSWERS = [
-    "Предложение рассмотрено на совещании; меры включены в план работы на следующий год.",
-    "Предложение поддержано частично: электронная очередь вводится с нового учебного года, остальные "
-    "меры требуют изменения правил.",
-    "Предложение не поддержано: вопрос урегулирован действующими правилами, разъяснения направлены.",
+    Texts(
+        ru="Предложение рассмотрено на совещании; меры включены в план работы на следующий год.",
+        kk="Ұсыныс кеңесте қаралды; шаралар келесі жылғы жұмыс жоспарына енгізілді.",
+        en="The proposal was considered at a meeting; the measures have been included in next year's "
+        "work plan.",
+    ),
+    Texts(
+        ru="Предложение поддержано частично: электронная очередь вводится с нового учебного года, "
+        "остальные меры требуют изменения правил.",
+        kk="Ұсыныс ішінара қолдау тапты: электрондық кезек жаңа оқу жылынан бастап енгізіледі, қалған "
+        "шаралар қағидаларды өзгертуді талап етеді.",
+        en="The proposal is partly supported: the electronic queue will be introduced from the new school "
+        "year; the other measures need a change to the rules.",
+    ),
+    Texts(
+        ru="Предложение не поддержано: вопрос урегулирован действующими правилами, разъяснения направлены.",
+        kk="Ұсыныс қолдау таппады: мәселе қолданыстағы қағидалармен реттелген, түсіндірмелер жіберілді.",
+        en="The proposal is not supported: the matter is already covered by the rules in force; an "
+        "explanation has been sent.",
+    ),
 ]
 STATEMENTS = [
     "Двенадцать лет работаю в сельской школе; хочу, чтобы родители знали, куда сообщить о поборах.",
@@ -185,7 +332,8 @@ def _council_names(territory: Territory | None) -> dict[str, str]:
 
 
 def _minutes(items, present: int, members: int) -> str:
-    heard = "; ".join(f"{n}. {item.title}" for n, item in enumerate(items, 1))
+    # The minutes are kept in Russian, the language the demo's meetings are held in.
+    heard = "; ".join(f"{n}. {item.title_ru}" for n, item in enumerate(items, 1))
     return f"Присутствовали {present} из {members} членов совета. Рассмотрены вопросы: {heard}."
 
 
@@ -366,8 +514,16 @@ def _finished_primary(b: _Builder, council: Council) -> Primary:
     with frozen_at(_at(dt.date(2020, 1, 9))):
         primary = primary_create(
             council=council,
-            title="Праймериз 2020: кандидаты в состав совета",
-            description="Члены партии выбирают трёх кандидатов в состав общественного совета.",
+            title=Texts(
+                ru="Праймериз 2020: кандидаты в состав совета",
+                kk="Праймериз 2020: кеңес құрамына кандидаттар",
+                en="2020 primary: candidates for the council",
+            ),
+            description=Texts(
+                ru="Члены партии выбирают трёх кандидатов в состав общественного совета.",
+                kk="Партия мүшелері қоғамдық кеңес құрамына үш кандидатты таңдайды.",
+                en="Party members choose three candidates for the public council.",
+            ),
             seats=3,
             nominations_close=_at(dt.date(2020, 2, 1), 18),
             voting_starts=_at(dt.date(2020, 2, 10), 9),
@@ -400,9 +556,17 @@ def _open_primary(b: _Builder, council: Council) -> Primary:
     with frozen_at(now - dt.timedelta(days=3)):
         primary = primary_create(
             council=council,
-            title=f"Праймериз {now.year + 1}: кандидаты в состав совета",
-            description="Выдвигайте кандидатов до закрытия выдвижения; голосование пройдёт онлайн в течение "
-            "недели.",
+            title=Texts(
+                ru=f"Праймериз {now.year + 1}: кандидаты в состав совета",
+                kk=f"Праймериз {now.year + 1}: кеңес құрамына кандидаттар",
+                en=f"{now.year + 1} primary: candidates for the council",
+            ),
+            description=Texts(
+                ru="Выдвигайте кандидатов до закрытия выдвижения; голосование пройдёт онлайн в течение "
+                "недели.",
+                kk="Кандидаттарды ұсыну жабылғанға дейін ұсыныңыз; дауыс беру бір апта бойы онлайн өтеді.",
+                en="Nominate candidates before nominations close; voting will take place online over a week.",
+            ),
             seats=3,
             nominations_close=now + dt.timedelta(days=10),
             voting_starts=now + dt.timedelta(days=14),
@@ -461,13 +625,39 @@ def build_councils(units: dict[str, Unit], *, seed: int = 2019) -> CouncilsDemo:
 
 
 NEWS = [
-    ("Совет обсудил поборы при зачислении в школы",
-     "На заседании члены совета заслушали отдел образования и родителей. Совет рекомендовал ввести "
-     "электронную очередь в первые классы и опубликовать сведения о благотворительных взносах."),
-    ("Приёмка сельского водопровода — с участием общественности",
-     "Члены совета вошли в комиссию по приёмке водопровода. Выявленные расхождения со сметой "
-     "направлены в акимат района; ответ ожидается в течение месяца."),
-]  # fmt: skip
+    (
+        Texts(
+            ru="Совет обсудил поборы при зачислении в школы",
+            kk="Кеңес мектепке қабылдау кезіндегі заңсыз ақша жинауды талқылады",
+            en="The council discussed illegal collections at school enrolment",
+        ),
+        Texts(
+            ru="На заседании члены совета заслушали отдел образования и родителей. Совет рекомендовал ввести "
+            "электронную очередь в первые классы и опубликовать сведения о благотворительных взносах.",
+            kk="Отырыста кеңес мүшелері білім бөлімі мен ата-аналарды тыңдады. Кеңес бірінші сыныпқа "
+            "электрондық кезек енгізуді және қайырымдылық жарналары туралы мәліметтерді жариялауды ұсынды.",
+            en="At the meeting, council members heard the education department and parents. The council "
+            "recommended an electronic queue for first grades and publishing what charitable contributions "
+            "are collected.",
+        ),
+    ),
+    (
+        Texts(
+            ru="Приёмка сельского водопровода — с участием общественности",
+            kk="Ауылдық су құбырын қабылдау — жұртшылықтың қатысуымен",
+            en="A rural water supply system accepted with the public taking part",
+        ),
+        Texts(
+            ru="Члены совета вошли в комиссию по приёмке водопровода. Выявленные расхождения со сметой "
+            "направлены в акимат района; ответ ожидается в течение месяца.",
+            kk="Кеңес мүшелері су құбырын қабылдау комиссиясының құрамына кірді. Сметамен анықталған "
+            "алшақтықтар аудан әкімдігіне жіберілді; жауап бір ай ішінде күтіледі.",
+            en="Council members sat on the commission accepting the water supply system. The discrepancies "
+            "with the estimate they found have been sent to the district akimat; a reply is expected within "
+            "a month.",
+        ),
+    ),
+]
 
 
 def _news(councils: list[Council]) -> None:

@@ -29,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from adal.core.models import Role, Territory
+from adal.core.texts import Texts
 from adal.councils.models import Topic
 from adal.councils.services import agenda_item_add, council_create, meeting_record_held
 from adal.demo.ratings import build_ratings
@@ -75,7 +76,9 @@ def seeded(units, draft):
     for council, day in ((centre, dt.date(2019, 7, 15)), (aktobe, dt.date(2019, 9, 10))):
         members = seat(council, 3, by=admin)
         meeting = plan(council, day, by=admin)
-        agenda_item_add(meeting=meeting, topic=Topic.objects.get(code="education"), title="Школы", by=admin)
+        agenda_item_add(
+            meeting=meeting, topic=Topic.objects.get(code="education"), title=Texts(ru="Школы"), by=admin
+        )
         meeting_record_held(meeting=meeting, present=members, held_on=day, by=admin)
     member = member_create(
         full_name="Серик Ахметов",

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from adal.core.models import Role
+from adal.core.texts import Texts
 from adal.councils.models import Meeting, Topic
 from adal.councils.services import agenda_item_add, council_create, today
 from tests.browser.conftest import CHROMIUM
@@ -42,7 +43,10 @@ def council(units):
     members = seat(aktobe, 3, by=admin)
     meeting = plan(aktobe, today(), by=admin)
     item = agenda_item_add(
-        meeting=meeting, topic=Topic.objects.get(code="drinking_water"), title="Водопровод в Алге", by=admin
+        meeting=meeting,
+        topic=Topic.objects.get(code="drinking_water"),
+        title=Texts(ru="Водопровод в Алге"),
+        by=admin,
     )
     secretary = make_staff("secretary", Role.COUNCIL_SECRETARY, units["aktobe"])
     return {"council": aktobe, "members": members, "meeting": meeting, "item": item, "secretary": secretary}
@@ -77,7 +81,7 @@ def test_a_secretary_records_a_meeting_held_and_the_public_reads_it(page: Page, 
         expect(form.locator('input[name="held-held_on"]')).to_have_value(today().isoformat())
         for member in members[:2]:
             form.locator(f'input[name="held-present"][value="{member.pk}"]').check()
-        form.locator(f'textarea[name="held-decision_{item.pk}"]').fill(DECISION)
+        form.locator(f'textarea[name="held-decision_{item.pk}_ru"]').fill(DECISION)
 
     act(page, "held", record_held)
     expect(page).to_have_url(url(staff_path))

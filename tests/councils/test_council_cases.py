@@ -7,6 +7,7 @@ import pytest
 
 from adal.cases.models import CaseEvent
 from adal.core.models import AuditEvent
+from adal.core.texts import Texts
 from adal.councils.models import AgendaItem, Topic
 from adal.councils.services import (
     CouncilActionRefused,
@@ -33,6 +34,13 @@ def test_an_officer_puts_a_case_on_the_agenda_and_the_decision_reaches_its_timel
     item = case_put_on_agenda(case=case, meeting=meeting, by=org["officer"])
     assert (item.topic.code, item.order, list(item.cases.all())) == ("drinking_water", 1, [case])
     assert list(case.agenda_items.all()) == [item]
+    # An item without a title of its own is named after its topic in each language.
+    topic = item.topic
+    assert (item.title_ru, item.title_kk, item.title_en) == (
+        f"Дело горячей линии по теме «{topic.name_ru}»",
+        f"«{topic.name_kk}» тақырыбы бойынша жедел желі ісі",
+        f"A hotline case on “{topic.name_en}”",
+    )
     placed = case.events.get(kind="council_agenda")
     assert placed.actor == org["officer"]
     assert placed.data == {"council": councils["aktobe"].pk, "meeting": meeting.pk, "item": item.pk}
@@ -41,7 +49,7 @@ def test_an_officer_puts_a_case_on_the_agenda_and_the_decision_reaches_its_timel
     meeting_record_held(
         meeting=meeting,
         present=members,
-        decisions={item.pk: "Рекомендовать акимату проверить зачисление в школы."},
+        decisions={item.pk: Texts(ru="Рекомендовать акимату проверить зачисление в школы.")},
         by=councils["secretary"],
     )
     kinds = list(case.events.values_list("kind", flat=True))
@@ -59,7 +67,7 @@ def test_a_secretary_links_cases_when_adding_an_item(org, councils, aktobe_case,
     item = agenda_item_add(
         meeting=meeting,
         topic=Topic.objects.get(code="drinking_water"),
-        title="Питьевая вода",
+        title=Texts(ru="Питьевая вода"),
         rapporteur="Руководитель ЖКХ",
         cases=cases,
         by=councils["secretary"],
@@ -67,7 +75,7 @@ def test_a_secretary_links_cases_when_adding_an_item(org, councils, aktobe_case,
     second = case_put_on_agenda(case=aktobe_case(), meeting=meeting, item=item, by=org["officer"])
     assert second == item and item.cases.count() == 3
     meeting_record_held(
-        meeting=meeting, present=members, decisions={item.pk: "Решение."}, by=councils["secretary"]
+        meeting=meeting, present=members, decisions={item.pk: Texts(ru="Решение.")}, by=councils["secretary"]
     )
     assert CaseEvent.objects.filter(kind="council_decision").count() == 3
     assert CaseEvent.objects.filter(kind="council_agenda").count() == 3
@@ -103,7 +111,11 @@ def test_a_council_considers_only_cases_of_its_part_of_the_organisation(org, cou
     unrouted = new_case()
     with pytest.raises(CouncilActionRefused):
         agenda_item_add(
-            meeting=central, topic=Topic.objects.get(code="other"), title="x", cases=[unrouted], by=by
+            meeting=central,
+            topic=Topic.objects.get(code="other"),
+            title=Texts(ru="x"),
+            cases=[unrouted],
+            by=by,
         )
 
 

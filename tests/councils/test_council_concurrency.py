@@ -5,6 +5,7 @@ import pytest
 
 from adal.cases.models import CaseEvent
 from adal.core.models import AuditEvent
+from adal.core.texts import Texts
 from adal.councils.models import Attendance, Meeting, Topic
 from adal.councils.services import CouncilActionRefused, agenda_item_add, meeting_record_held, today
 from tests.councils.factories import plan, seat
@@ -18,7 +19,7 @@ def test_two_secretaries_recording_the_same_meeting_as_held_one_wins(org, counci
     item = agenda_item_add(
         meeting=meeting,
         topic=Topic.objects.get(code="other"),
-        title="Разное",
+        title=Texts(ru="Разное"),
         cases=[aktobe_case()],
         by=secretary,
     )
@@ -30,7 +31,9 @@ def test_two_secretaries_recording_the_same_meeting_as_held_one_wins(org, counci
         try:
             stale = Meeting.objects.select_related("council").get(pk=meeting.pk)
             barrier.wait()
-            meeting_record_held(meeting=stale, present=present, decisions={item.pk: decision}, by=who)
+            meeting_record_held(
+                meeting=stale, present=present, decisions={item.pk: Texts(ru=decision)}, by=who
+            )
             outcomes.append(("won", decision))
         except CouncilActionRefused:
             outcomes.append(("refused", decision))

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 from django.urls import reverse
 
+from adal.core.texts import Texts
 from adal.councils.services import minutes_publish, news_post, today
 from tests.councils import test_council_pages as pages
 from tests.councils.factories import seat
@@ -72,7 +73,7 @@ def test_entries_come_newest_first(client, world):
 
 def test_the_feed_of_all_councils_gathers_every_council(client, world):
     almaty, by = world["almaty"], world["almaty_secretary"]
-    news_post(council=almaty, title="Новости Алматы", body="Текст.", by=by)
+    news_post(council=almaty, title=Texts(ru="Новости Алматы"), body=Texts(ru="Текст."), by=by)
     members = seat(almaty, 3, by=by)
     meeting = pages.held(almaty, members, today() - dt.timedelta(days=2), by=by)
     minutes_publish(meeting=meeting, minutes="Протокол Алматы", by=by)

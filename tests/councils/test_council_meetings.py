@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from adal.core.models import AuditEvent
+from adal.core.texts import Texts
 from adal.councils.models import AgendaItem, Attendance, Meeting, Topic
 from adal.councils.selectors import council_page, members_current
 from adal.councils.services import (
@@ -37,8 +38,10 @@ def aktobe(councils):
     members = seat(council, 5, by=by)
     meeting = plan(council, yesterday(), by=by)
     items = [
-        agenda_item_add(meeting=meeting, topic=topic("education"), title="Поборы в школах", by=by),
-        agenda_item_add(meeting=meeting, topic=topic("drinking_water"), title="Водопровод в Алге", by=by),
+        agenda_item_add(meeting=meeting, topic=topic("education"), title=Texts(ru="Поборы в школах"), by=by),
+        agenda_item_add(
+            meeting=meeting, topic=topic("drinking_water"), title=Texts(ru="Водопровод в Алге"), by=by
+        ),
     ]
     return {"council": council, "by": by, "members": members, "meeting": meeting, "items": items}
 
@@ -57,7 +60,10 @@ def test_a_meeting_goes_from_planned_to_held_to_published(aktobe):
     meeting = meeting_record_held(
         meeting=meeting,
         present=aktobe["members"][:3],
-        decisions={items[0].pk: "Направить материалы в прокуратуру.", str(items[1].pk): ""},
+        decisions={
+            items[0].pk: Texts(ru="Направить материалы в прокуратуру."),
+            str(items[1].pk): Texts(ru=""),
+        },
         by=by,
     )
     assert (meeting.state, meeting.held_on, meeting.members_total, meeting.quorum_met) == (
@@ -96,13 +102,13 @@ def test_decisions_without_a_quorum_are_refused_and_nothing_changes(aktobe):
         meeting_record_held(
             meeting=meeting,
             present=aktobe["members"][:2],
-            decisions={items[0].pk: "Решили."},
+            decisions={items[0].pk: Texts(ru="Решили.")},
             by=aktobe["by"],
         )
     meeting.refresh_from_db()
     assert (meeting.state, meeting.held_on, meeting.quorum_met) == (Meeting.State.PLANNED, None, None)
     assert not Attendance.objects.exists()
-    assert not AgendaItem.objects.exclude(decision="").exists()
+    assert not AgendaItem.objects.exclude(decision_ru="", decision_kk="", decision_en="").exists()
     assert AuditEvent.objects.count() == audits
 
 
@@ -120,11 +126,14 @@ def test_the_quorum_share_is_set_per_council(aktobe):
         meeting_record_held(
             meeting=aktobe["meeting"],
             present=aktobe["members"][:3],
-            decisions={item.pk: "x"},
+            decisions={item.pk: Texts(ru="x")},
             by=aktobe["by"],
         )
     meeting = meeting_record_held(
-        meeting=aktobe["meeting"], present=aktobe["members"][:4], decisions={item.pk: "x"}, by=aktobe["by"]
+        meeting=aktobe["meeting"],
+        present=aktobe["members"][:4],
+        decisions={item.pk: Texts(ru="x")},
+        by=aktobe["by"],
     )
     assert meeting.quorum_met is True
 
@@ -158,17 +167,20 @@ def test_only_members_on_the_day_are_counted_and_may_be_present(aktobe):
 
 def test_a_decision_on_another_meetings_item_is_refused(aktobe):
     other = plan(aktobe["council"], yesterday(), by=aktobe["by"])
-    foreign = agenda_item_add(meeting=other, topic=topic("enbek"), title="Еңбек", by=aktobe["by"])
+    foreign = agenda_item_add(meeting=other, topic=topic("enbek"), title=Texts(ru="Еңбек"), by=aktobe["by"])
     with pytest.raises(CouncilActionRefused, match="not on the agenda"):
         meeting_record_held(
-            meeting=aktobe["meeting"], present=aktobe["members"], decisions={foreign.pk: "x"}, by=aktobe["by"]
+            meeting=aktobe["meeting"],
+            present=aktobe["members"],
+            decisions={foreign.pk: Texts(ru="x")},
+            by=aktobe["by"],
         )
 
 
 def test_the_agenda_is_closed_once_the_meeting_is_held(aktobe):
     meeting = meeting_record_held(meeting=aktobe["meeting"], present=aktobe["members"], by=aktobe["by"])
     with pytest.raises(CouncilActionRefused, match="only while the meeting is planned"):
-        agenda_item_add(meeting=meeting, topic=topic("other"), title="Разное", by=aktobe["by"])
+        agenda_item_add(meeting=meeting, topic=topic("other"), title=Texts(ru="Разное"), by=aktobe["by"])
     with pytest.raises(CouncilActionRefused, match="already been recorded"):
         meeting_record_held(meeting=meeting, present=aktobe["members"], by=aktobe["by"])
 

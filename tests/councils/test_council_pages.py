@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from adal.core.permissions import SYSTEM
+from adal.core.texts import Texts
 from adal.councils.models import Topic
 from adal.councils.services import (
     agenda_item_add,
@@ -31,12 +32,15 @@ DAY = dt.timedelta(days=1)
 def held(council, members, day, *, by, minutes="", decision=""):
     meeting = plan(council, day, by=by)
     item = agenda_item_add(
-        meeting=meeting, topic=Topic.objects.get(code="drinking_water"), title=f"Водопровод {day}", by=by
+        meeting=meeting,
+        topic=Topic.objects.get(code="drinking_water"),
+        title=Texts(ru=f"Водопровод {day}"),
+        by=by,
     )
     return meeting_record_held(
         meeting=meeting,
         present=members,
-        decisions={item.pk: decision} if decision else None,
+        decisions={item.pk: Texts(ru=decision)} if decision else None,
         held_on=day,
         minutes=minutes,
         by=by,
@@ -51,7 +55,10 @@ def world(councils):
     members = seat(council, 3, by=by)
     upcoming = meeting_plan(council=council, planned_at=at(today() + 7 * DAY), place="Актобе, зал 2", by=by)
     agenda_item_add(
-        meeting=upcoming, topic=Topic.objects.get(code="education"), title="Поборы в школах Актобе", by=by
+        meeting=upcoming,
+        topic=Topic.objects.get(code="education"),
+        title=Texts(ru="Поборы в школах Актобе"),
+        by=by,
     )
     unpublished = held(
         council, members, today() - 9 * DAY, by=by, minutes="Черновик протокола", decision="Тайное решение"
@@ -66,22 +73,26 @@ def world(councils):
         council=council,
         kind="state_body",
         addressee="Акимат Актюбинской области",
-        title="Черновик предложения",
-        text="Текст черновика.",
+        title=Texts(ru="Черновик предложения"),
+        text=Texts(ru="Текст черновика."),
         by=by,
     )
     submitted = proposal_create(
         council=council,
         kind="legislative",
         addressee="Фракция в Мажилисе",
-        title="Открытые закупки школ",
-        text="Публиковать все закупки школ.",
+        title=Texts(ru="Открытые закупки школ"),
+        text=Texts(ru="Публиковать все закупки школ."),
         meetings=[public],
         by=by,
     )
     submitted = proposal_submit(proposal=submitted, by=by)
     post = news_post(
-        council=council, title="Совет обсудил водоснабжение", body="Решения заседания.", meeting=public, by=by
+        council=council,
+        title=Texts(ru="Совет обсудил водоснабжение"),
+        body=Texts(ru="Решения заседания."),
+        meeting=public,
+        by=by,
     )
     return {
         **councils,

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from adal.core.models import AuditEvent
+from adal.core.texts import Texts
 from adal.councils.models import Proposal
 from adal.councils.selectors import council_page
 from adal.councils.services import (
@@ -25,8 +26,8 @@ def proposal_draft(councils):
             council=councils["aktobe"],
             kind=Proposal.Kind.STATE_BODY,
             addressee="Управление образования Актюбинской области",
-            title="О прозрачном зачислении в первые классы",
-            text="Предлагаем публиковать списки зачисленных детей и свободные места.",
+            title=Texts(ru="О прозрачном зачислении в первые классы"),
+            text=Texts(ru="Предлагаем публиковать списки зачисленных детей и свободные места."),
             by=councils["secretary"],
         )
         return proposal_create(**{**values, **overrides})
@@ -43,7 +44,7 @@ def test_a_proposal_goes_from_draft_to_a_reasoned_answer(councils, proposal_draf
     proposal = proposal_answer(
         proposal=proposal,
         outcome=Proposal.State.PARTLY_ACCEPTED,
-        answer="Списки будут публиковаться с 2020 года; свободные места — по мере возможности.",
+        answer=Texts(ru="Списки будут публиковаться с 2020 года; свободные места — по мере возможности."),
         answered_on=D(2019, 10, 1),
         by=by,
     )
@@ -68,7 +69,11 @@ def test_a_submitted_proposal_may_be_answered_directly(councils, proposal_draft)
         proposal=proposal_draft(kind=Proposal.Kind.LEGISLATIVE, addressee="Мажилис"), by=by
     )
     proposal = proposal_answer(
-        proposal=proposal, outcome="rejected", answer="Норма уже есть в законе.", answered_on=today(), by=by
+        proposal=proposal,
+        outcome="rejected",
+        answer=Texts(ru="Норма уже есть в законе."),
+        answered_on=today(),
+        by=by,
     )
     assert proposal.state == Proposal.State.REJECTED
 
@@ -76,12 +81,12 @@ def test_a_submitted_proposal_may_be_answered_directly(councils, proposal_draft)
 def test_a_proposal_is_answered_once_and_with_reasons(councils, proposal_draft):
     by = councils["secretary"]
     proposal = proposal_draft()
-    answer = dict(outcome="accepted", answer="Принято.", answered_on=today(), by=by)
+    answer = dict(outcome="accepted", answer=Texts(ru="Принято."), answered_on=today(), by=by)
     with pytest.raises(CouncilActionRefused, match="Submit the proposal"):
         proposal_answer(proposal=proposal, **answer)
     proposal = proposal_submit(proposal=proposal, submitted_on=today() - dt.timedelta(days=5), by=by)
     for bad, message in [
-        ({"answer": "   "}, "reasoned answer"),
+        ({"answer": Texts(ru="   ")}, "reasoned answer"),
         ({"outcome": "under_consideration"}, "Choose the outcome"),
         ({"answered_on": today() - dt.timedelta(days=6)}, "before the proposal was submitted"),
         ({"answered_on": today() + dt.timedelta(days=1)}, "future"),
@@ -91,7 +96,9 @@ def test_a_proposal_is_answered_once_and_with_reasons(councils, proposal_draft):
     proposal = proposal_answer(proposal=proposal, **answer)
     audits = AuditEvent.objects.count()
     with pytest.raises(CouncilActionRefused, match="already been answered"):
-        proposal_answer(proposal=proposal, **{**answer, "outcome": "rejected", "answer": "Отклонено."})
+        proposal_answer(
+            proposal=proposal, **{**answer, "outcome": "rejected", "answer": Texts(ru="Отклонено.")}
+        )
     proposal.refresh_from_db()
     assert (proposal.state, proposal.answer, AuditEvent.objects.count()) == ("accepted", "Принято.", audits)
 
@@ -100,9 +107,13 @@ def test_a_stale_page_cannot_answer_twice(councils, proposal_draft):
     by = councils["secretary"]
     proposal = proposal_submit(proposal=proposal_draft(), by=by)
     stale = Proposal.objects.get(pk=proposal.pk)
-    proposal_answer(proposal=proposal, outcome="accepted", answer="Принято.", answered_on=today(), by=by)
+    proposal_answer(
+        proposal=proposal, outcome="accepted", answer=Texts(ru="Принято."), answered_on=today(), by=by
+    )
     with pytest.raises(CouncilActionRefused):
-        proposal_answer(proposal=stale, outcome="rejected", answer="Нет.", answered_on=today(), by=by)
+        proposal_answer(
+            proposal=stale, outcome="rejected", answer=Texts(ru="Нет."), answered_on=today(), by=by
+        )
     assert Proposal.objects.get(pk=proposal.pk).state == "accepted"
 
 
@@ -131,6 +142,9 @@ def test_a_proposal_links_meetings_and_cases_of_its_council(councils, proposal_d
 
 def test_drafts_are_not_public(councils, proposal_draft):
     by = councils["secretary"]
-    hidden, shown = proposal_draft(), proposal_submit(proposal=proposal_draft(title="Второе"), by=by)
+    hidden, shown = (
+        proposal_draft(),
+        proposal_submit(proposal=proposal_draft(title=Texts(ru="Второе")), by=by),
+    )
     assert council_page(council=councils["aktobe"]).proposals == [shown]
     assert set(council_page(council=councils["aktobe"], viewer=by).proposals) == {hidden, shown}

@@ -7,6 +7,7 @@ import pytest
 from adal.core.models import AuditEvent, Role
 from adal.core.permissions import SYSTEM
 from adal.core.services import unit_create
+from adal.core.texts import Texts
 from adal.councils.models import Council, Meeting, Topic
 from adal.councils.selectors import councils_managed_by
 from adal.councils.services import (
@@ -62,12 +63,17 @@ ACTIONS = {
     ),
     "cease": lambda c, m, ms, by: membership_cease(membership=ms[0], on=today(), by=by),
     "agenda": lambda c, m, ms, by: agenda_item_add(
-        meeting=m, topic=Topic.objects.get(code="other"), title="x", by=by
+        meeting=m, topic=Topic.objects.get(code="other"), title=Texts(ru="x"), by=by
     ),
     "held": lambda c, m, ms, by: meeting_record_held(meeting=m, present=ms, by=by),
     "publish": lambda c, m, ms, by: minutes_publish(meeting=m, minutes="x", by=by),
     "proposal": lambda c, m, ms, by: proposal_create(
-        council=c["aktobe"], kind="legislative", addressee="Мажилис", title="x", text="x", by=by
+        council=c["aktobe"],
+        kind="legislative",
+        addressee="Мажилис",
+        title=Texts(ru="x"),
+        text=Texts(ru="x"),
+        by=by,
     ),
 }
 

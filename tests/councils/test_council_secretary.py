@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from adal.cases.models import CaseEvent
 from adal.core.permissions import SYSTEM
+from adal.core.texts import Texts
 from adal.councils.models import AgendaItem, Meeting, News, Proposal, Topic
 from adal.councils.services import agenda_item_add, meeting_plan, proposal_create, today
 from tests.cases.test_transitions import accepted
@@ -45,8 +46,8 @@ def draft_proposal(aktobe):
         council=aktobe["aktobe"],
         kind="state_body",
         addressee="Акимат",
-        title="Проект",
-        text="Текст.",
+        title=Texts(ru="Проект"),
+        text=Texts(ru="Текст."),
         by=aktobe["secretary"],
     )
 
@@ -57,7 +58,7 @@ def test_a_signed_out_visitor_is_sent_to_sign_in(client, aktobe, draft_proposal)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("core:login") + "?next=")
     action = reverse("councils:meeting_action", args=["aktobe", aktobe["meeting"].pk, "agenda"])
-    assert client.post(action, {"agenda-title": "x"}).status_code == 302
+    assert client.post(action, {"agenda-title_ru": "x"}).status_code == 302
     assert not aktobe["meeting"].agenda_items.exists()
 
 
@@ -69,12 +70,12 @@ def test_a_secretary_cannot_manage_another_council(client, aktobe, draft_proposa
         reverse("councils:meeting_new", args=["aktobe"]): {"planned_at": "2030-01-10T15:00", "place": "Зал"},
         reverse("councils:meeting_action", args=["aktobe", aktobe["meeting"].pk, "agenda"]): {
             "agenda-topic": Topic.objects.get(code="education").pk,
-            "agenda-title": "Чужой пункт",
+            "agenda-title_ru": "Чужой пункт",
         },
         reverse("councils:proposal_action", args=["aktobe", draft_proposal.pk, "submit"]): {
             "submit-submitted_on": today().isoformat()
         },
-        reverse("councils:news_new", args=["aktobe"]): {"title": "Чужая новость", "body": "Текст."},
+        reverse("councils:news_new", args=["aktobe"]): {"title_ru": "Чужая новость", "body_ru": "Текст."},
     }
     for url, data in posts.items():
         assert client.post(url, data).status_code == 403, url
@@ -125,7 +126,7 @@ def test_the_secretary_sets_the_agenda_with_cases(client, aktobe, aktobe_case):
     url = reverse("councils:meeting_action", args=["aktobe", aktobe["meeting"].pk, "agenda"])
     data = {
         "agenda-topic": Topic.objects.get(code="bribery").pk,
-        "agenda-title": "Вымогательство на трассе",
+        "agenda-title_ru": "Вымогательство на трассе",
         "agenda-rapporteur": "Член совета №2",
         "agenda-cases": f"{number.lower()}, ",
     }
@@ -147,7 +148,7 @@ def test_a_case_outside_the_council_is_refused_by_its_number(client, org, aktobe
     url = reverse("councils:meeting_action", args=["aktobe", aktobe["meeting"].pk, "agenda"])
     data = {
         "agenda-topic": Topic.objects.get(code="bribery").pk,
-        "agenda-title": "Чужое дело",
+        "agenda-title_ru": "Чужое дело",
         "agenda-cases": f"{elsewhere.report.registration_number} AC-2019-999999",
     }
     response = client.post(url, data, headers=EN)
@@ -162,7 +163,11 @@ def test_the_secretary_records_the_meeting_held_and_publishes_the_minutes(client
     by, meeting = aktobe["secretary"], aktobe["meeting"]
     case = aktobe_case()
     item = agenda_item_add(
-        meeting=meeting, topic=Topic.objects.get(code="education"), title="Школы", cases=[case], by=by
+        meeting=meeting,
+        topic=Topic.objects.get(code="education"),
+        title=Texts(ru="Школы"),
+        cases=[case],
+        by=by,
     )
     sign_in(client, by)
     page = client.get(reverse("councils:staff_meeting", args=["aktobe", meeting.pk]), headers=EN)
@@ -172,7 +177,7 @@ def test_the_secretary_records_the_meeting_held_and_publishes_the_minutes(client
         {
             "held-held_on": today().isoformat(),
             "held-present": [m.pk for m in aktobe["members"][:2]],
-            f"held-decision_{item.pk}": "Направить в прокуратуру.",
+            f"held-decision_{item.pk}_ru": "Направить в прокуратуру.",
             "held-minutes": "Протокол № 1",
         },
     )
@@ -194,14 +199,16 @@ def test_the_secretary_records_the_meeting_held_and_publishes_the_minutes(client
 
 def test_decisions_without_a_quorum_are_refused_and_nothing_changes(client, aktobe):
     by, meeting = aktobe["secretary"], aktobe["meeting"]
-    item = agenda_item_add(meeting=meeting, topic=Topic.objects.get(code="education"), title="Школы", by=by)
+    item = agenda_item_add(
+        meeting=meeting, topic=Topic.objects.get(code="education"), title=Texts(ru="Школы"), by=by
+    )
     sign_in(client, by)
     response = client.post(
         reverse("councils:meeting_action", args=["aktobe", meeting.pk, "held"]),
         {
             "held-held_on": today().isoformat(),
             "held-present": [aktobe["members"][0].pk],
-            f"held-decision_{item.pk}": "Решение",
+            f"held-decision_{item.pk}_ru": "Решение",
         },
         headers=EN,
     )
@@ -231,12 +238,12 @@ def test_a_proposal_goes_from_draft_to_answered(client, aktobe):
         {
             "kind": "legislative",
             "addressee": "Фракция в Мажилисе",
-            "title": "О доступе к информации",
-            "text": "Дополнить закон.",
+            "title_ru": "О доступе к информации",
+            "text_ru": "Дополнить закон.",
             "meetings": [aktobe["meeting"].pk],
         },
     )
-    proposal = Proposal.objects.get(title="О доступе к информации")
+    proposal = Proposal.objects.get(title_ru="О доступе к информации")
     assert response["Location"] == reverse("councils:staff_proposal", args=["aktobe", proposal.pk])
     assert list(proposal.meetings.all()) == [aktobe["meeting"]]
     day = today().isoformat()
@@ -246,12 +253,12 @@ def test_a_proposal_goes_from_draft_to_answered(client, aktobe):
     assert act("submit", {"submit-submitted_on": day}).status_code == 302
     assert act("consider", {"consider-on": day}).status_code == 302
     refused = act(
-        "answer", {"answer-outcome": "partly_accepted", "answer-answer": " ", "answer-answered_on": day}
+        "answer", {"answer-outcome": "partly_accepted", "answer-answer_ru": " ", "answer-answered_on": day}
     )
     assert refused.status_code == 400
     answer = {
         "answer-outcome": "partly_accepted",
-        "answer-answer": "Учтено частично.",
+        "answer-answer_ru": "Учтено частично.",
         "answer-answered_on": day,
     }
     assert act("answer", answer).status_code == 302
@@ -272,8 +279,8 @@ def test_the_secretary_posts_news_that_the_public_page_shows(client, aktobe):
     response = client.post(
         reverse("councils:news_new", args=["aktobe"]),
         {
-            "title": "Совет провёл приём граждан",
-            "body": "Пришли 12 человек.",
+            "title_ru": "Совет провёл приём граждан",
+            "body_ru": "Пришли 12 человек.",
             "meeting": aktobe["meeting"].pk,
         },
     )

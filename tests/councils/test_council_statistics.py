@@ -24,6 +24,7 @@ import pytest
 from django.utils import translation
 
 from adal.cases.selectors import Period
+from adal.core.texts import Texts
 from adal.councils.models import Council, Topic
 from adal.councils.selectors import meeting_statistics, meetings_held
 from adal.councils.services import agenda_item_add, meeting_record_held
@@ -41,7 +42,7 @@ def history(councils):
     def held(key, day, *topics):
         meeting = plan(councils[key], day, by=by)
         for code in topics:
-            agenda_item_add(meeting=meeting, topic=Topic.objects.get(code=code), title=code, by=by)
+            agenda_item_add(meeting=meeting, topic=Topic.objects.get(code=code), title=Texts(ru=code), by=by)
         return meeting_record_held(meeting=meeting, present=members[key], held_on=day, by=by)
 
     meetings = {

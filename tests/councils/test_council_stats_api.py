@@ -9,6 +9,7 @@ import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 
+from adal.core.texts import Texts
 from adal.councils.models import Topic
 from adal.councils.selectors import council_statistics, last_full_half_year
 from adal.councils.services import (
@@ -37,7 +38,7 @@ def activity(councils):
     def held(key, day, *topics):
         meeting = plan(councils[key], day, by=by)
         for code in topics:
-            agenda_item_add(meeting=meeting, topic=Topic.objects.get(code=code), title=code, by=by)
+            agenda_item_add(meeting=meeting, topic=Topic.objects.get(code=code), title=Texts(ru=code), by=by)
         return meeting_record_held(meeting=meeting, present=members[key], held_on=day, by=by)
 
     held("centre", D(2019, 7, 15), "education", "enbek")
@@ -50,8 +51,8 @@ def activity(councils):
             council=councils["aktobe"],
             kind="state_body",
             addressee="Акимат",
-            title=title,
-            text="Текст",
+            title=Texts(ru=title),
+            text=Texts(ru="Текст"),
             by=by,
         )
         if submitted_on:
@@ -60,7 +61,7 @@ def activity(councils):
             p = proposal_answer(
                 proposal=p,
                 outcome=outcome,
-                answer="Ответ",
+                answer=Texts(ru="Ответ"),
                 answered_on=submitted_on + dt.timedelta(10),
                 by=by,
             )

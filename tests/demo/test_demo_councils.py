@@ -7,7 +7,8 @@ import pytest
 from adal.cases.selectors import Period
 from adal.core.models import Territory
 from adal.core.workdays import local_zone
-from adal.councils.models import Council, Meeting, Proposal
+from adal.councils.models import AgendaItem, Council, Meeting, News, Proposal
+from adal.councils.primaries.models import Primary
 from adal.councils.primaries.selectors import Phase, phase, results
 from adal.councils.selectors import meeting_statistics
 from tests.conftest import demo_councils, demo_units
@@ -69,3 +70,28 @@ def test_one_primary_has_finished_with_results_and_another_takes_nominations(dem
         and sum(r.selected for r in outcome.rows) + sum(r.tied for r in outcome.rows) >= 3
     )
     assert phase(demo.open_primary) == Phase.NOMINATIONS
+
+
+KAZAKH_LETTERS = set("әғқңөұүһі")
+
+
+def test_every_text_the_pages_show_is_written_in_russian_kazakh_and_english(demo, db):
+    """Issue 15: a Kazakh or an English page shows the demo's agenda titles, decisions, proposals,
+    answers, news and primaries in its own language, never Russian left over."""
+    texts = {
+        AgendaItem: ["title", "decision"],
+        Proposal: ["title", "text", "answer"],
+        News: ["title", "body"],
+        Primary: ["title", "description"],
+    }
+    for model, fields in texts.items():
+        assert model.objects.exists(), model
+        for field in fields:
+            rows = model.objects.exclude(**{f"{field}_ru": ""}).values(f"{field}_kk", f"{field}_en")
+            assert rows, (model, field)
+            for row in rows:
+                kk, en = row[f"{field}_kk"], row[f"{field}_en"]
+                assert kk and en, (model, field)
+                # Real Kazakh has its own letters; English has no Cyrillic.
+                assert KAZAKH_LETTERS & set(kk.lower()), kk
+                assert not any("а" <= ch.lower() <= "я" for ch in en), en

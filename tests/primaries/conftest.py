@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from adal.core.models import Role, Territory, Unit
 from adal.core.permissions import SYSTEM
 from adal.core.services import unit_create
+from adal.core.texts import Texts
 from adal.councils.models import Position
 from adal.councils.primaries.models import Primary
 from adal.councils.primaries.services import (
@@ -114,11 +115,14 @@ def voter(db):
     return make
 
 
-def upcoming(council, *, by=SYSTEM, seats=2, title="Primary for the Aktobe council") -> Primary:
+def upcoming(
+    council, *, by=SYSTEM, seats=2, title: str | Texts = "Primary for the Aktobe council"
+) -> Primary:
+    """A primary taking nominations for a week; a title given as a string is English, as these tests."""
     now = timezone.now()
     return primary_create(
         council=council,
-        title=title,
+        title=Texts(en=title) if isinstance(title, str) else title,
         seats=seats,
         nominations_close=now + dt.timedelta(days=7),
         voting_starts=now + dt.timedelta(days=8),

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from adal.core.models import AuditEvent
 from adal.core.permissions import SYSTEM
+from adal.core.texts import Texts
 from adal.councils.primaries.models import Ballot, Nomination, Participation
 from adal.councils.primaries.selectors import electorate, results
 from adal.councils.primaries.services import (
@@ -65,7 +66,7 @@ def test_the_periods_must_follow_each_other(org, close, start, end, message):
     with pytest.raises(PrimaryActionRefused, match=message):
         primary_create(
             council=org["councils"]["aktobe"],
-            title="Primary",
+            title=Texts(ru="Primary"),
             seats=1,
             nominations_close=now + close,
             voting_starts=now + start,

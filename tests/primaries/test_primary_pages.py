@@ -140,15 +140,15 @@ def moments(days: int) -> dict:
 def test_the_secretary_announces_a_primary(client, org):
     client.force_login(org["secretary"])
     assert client.get(reverse("primaries:staff_create")).status_code == 200
-    data = {"council": org["councils"]["aktobe"].pk, "title": "Primary 2027", "seats": 3, **moments(3)}
+    data = {"council": org["councils"]["aktobe"].pk, "title_en": "Primary 2027", "seats": 3, **moments(3)}
     response = client.post(reverse("primaries:staff_create"), data)
-    primary = Primary.objects.get(title="Primary 2027")
+    primary = Primary.objects.get(title_en="Primary 2027")
     assert response.status_code == 302 and response["Location"] == url("staff_primary", primary)
 
 
 def test_a_refused_primary_comes_back_with_the_reason(client, org):
     client.force_login(org["secretary"])
-    data = {"council": org["councils"]["aktobe"].pk, "title": "Primary", "seats": 1, **moments(-3)}
+    data = {"council": org["councils"]["aktobe"].pk, "title_en": "Primary", "seats": 1, **moments(-3)}
     response = client.post(reverse("primaries:staff_create"), data)
     assert (
         response.status_code == 400 and "Nominations must close in the future." in response.content.decode()
@@ -160,7 +160,7 @@ def test_a_refused_primary_comes_back_with_the_reason(client, org):
 
 def test_the_secretary_may_announce_only_for_their_council(client, org):
     client.force_login(org["secretary"])
-    data = {"council": org["councils"]["almaty"].pk, "title": "Primary", "seats": 1, **moments(3)}
+    data = {"council": org["councils"]["almaty"].pk, "title_en": "Primary", "seats": 1, **moments(3)}
     response = client.post(reverse("primaries:staff_create"), data)
     assert response.status_code == 400 and not Primary.objects.exists()
     client.force_login(org["almaty_secretary"])

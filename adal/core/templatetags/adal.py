@@ -2,7 +2,10 @@ import datetime as dt
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import get_language
 
+from adal.core.models import language_shown
 from adal.core.selectors import territory_name
 from adal.core.workdays import local_zone
 
@@ -66,3 +69,11 @@ def actor(label: str) -> str:
         return _("System")
     user = User.objects.filter(username=label).only("first_name", "last_name", "username").first()
     return person(user) if user else label
+
+
+@register.filter
+def lang_attr(obj, field: str) -> str:
+    """``<h1{{ post|lang_attr:"title" }}>``: ` lang="kk"` when the text shown is not in the page's
+    language (it was written in another one only), so that screen readers read it right; else nothing."""
+    shown = language_shown(obj, field, any_language=True)
+    return format_html(' lang="{}"', shown) if shown != (get_language() or "ru")[:2] else ""

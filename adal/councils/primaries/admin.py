@@ -45,7 +45,7 @@ class VoterAdmin(ServiceModelAdmin):
 @admin.register(Primary)
 class PrimaryAdmin(ReadOnlyAdmin):
     list_display = ["title", "council", "seats", "nominations_close", "voting_starts", "voting_ends"]
-    search_fields = ["title", "council__name_ru"]
+    search_fields = ["title_ru", "title_kk", "title_en", "council__name_ru"]
     date_hierarchy = "voting_starts"
 
 
@@ -53,4 +53,4 @@ class PrimaryAdmin(ReadOnlyAdmin):
 class NominationAdmin(ReadOnlyAdmin):
     list_display = ["candidate", "primary", "nominated_by", "state", "nominated_at", "answered_at"]
     list_filter = ["state"]
-    search_fields = ["candidate__full_name", "primary__title"]
+    search_fields = ["candidate__full_name", "primary__title_ru"]

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from adal.core.texts import TextsForm, in_three_languages
 from adal.councils.models import Council, Membership
 from adal.councils.primaries.models import Nomination
 from adal.councils.selectors import members_current
@@ -14,14 +15,13 @@ class MomentInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class PrimaryForm(forms.Form):
+class PrimaryForm(TextsForm):
+    texts = ("title", "description")
+    optional_texts = ("description",)
     council = forms.ModelChoiceField(label=_("Council"), queryset=Council.objects.none())
-    title = forms.CharField(label=_("Title"), max_length=300)
-    description = forms.CharField(
-        label=_("Description"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("What the primary is for and who may be nominated."),
+    title_ru, title_kk, title_en = in_three_languages(_("Title"), max_length=300)
+    description_ru, description_kk, description_en = in_three_languages(
+        _("Description"), rows=4, help_text=_("What the primary is for and who may be nominated.")
     )
     seats = forms.IntegerField(
         label=_("Candidates to select"),

@@ -56,7 +56,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from adal.core.models import Territory, User
+from adal.core.models import InLanguage, Territory, User
 from adal.councils.models import Council, Membership
 from adal.discipline.models import PartyMember
 
@@ -90,8 +90,12 @@ class Voter(models.Model):
 
 class Primary(models.Model):
     council = models.ForeignKey(Council, models.PROTECT, related_name="primaries", verbose_name=_("council"))
-    title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True)
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    description_ru = models.TextField(_("description (Russian)"), blank=True)
+    description_kk = models.TextField(_("description (Kazakh)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
     seats = models.PositiveSmallIntegerField(
         _("candidates to select"), help_text=_("How many candidates the primary selects.")
     )
@@ -116,6 +120,9 @@ class Primary(models.Model):
 
     def __str__(self):
         return self.title
+
+    title = InLanguage(any_language=True)
+    description = InLanguage(any_language=True)
 
 
 class Nomination(models.Model):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from adal.core import permissions
 from adal.core.audit import audit_record
 from adal.core.models import Territory, Unit, User
+from adal.core.texts import NO_TEXT, Texts
 from adal.councils.models import Council, Membership, active_on
 from adal.councils.primaries.models import MIX_SIZE, Ballot, Nomination, Participation, Primary, Voter
 from adal.councils.primaries.selectors import Phase, is_eligible, phase, voter_of
@@ -62,17 +63,17 @@ def _check_periods(nominations_close: dt.datetime, voting_starts: dt.datetime, v
 def primary_create(
     *,
     council: Council,
-    title: str,
+    title: Texts,
     seats: int,
     nominations_close: dt.datetime,
     voting_starts: dt.datetime,
     voting_ends: dt.datetime,
-    description: str = "",
+    description: Texts = NO_TEXT,
     by,
 ) -> Primary:
-    """Announce a primary: nominations are open from now until they close."""
+    """Announce a primary, its title and description in any of the three languages: nominations are
+    open from now until they close."""
     _require_manager(by, council)
-    title, description = title.strip(), description.strip()
     if not title:
         raise PrimaryActionRefused(_("Give the primary a title."))
     if not isinstance(seats, int) or seats < 1:
@@ -85,8 +86,8 @@ def primary_create(
     with transaction.atomic():
         primary = Primary.objects.create(
             council=council,
-            title=title,
-            description=description,
+            **title.columns("title"),
+            **description.columns("description"),
             seats=seats,
             nominations_close=nominations_close,
             voting_starts=voting_starts,
