@@ -224,3 +224,25 @@ def test_the_case_page_offers_a_council_agenda_to_those_who_may(client, org, new
         sign_in(client, org[who])
         page = client.get(reverse("cases:case", args=[case.pk])).content.decode()
         assert (agenda in page) is offered, who
+
+
+def test_the_timeline_names_staff_by_name_without_a_query_a_row(client, org, new_case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from adal.cases.services import case_note_add
+
+    org["head"].first_name, org["head"].last_name = "Ерлан", "Сапаров"
+    org["head"].save(update_fields=["first_name", "last_name"])
+    case = case_assign(case=accepted(org, new_case), by=org["head"], officer=org["officer"])
+    sign_in(client, org["head"])
+    url = reverse("cases:case", args=[case.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        page = client.get(url).content.decode()
+    assert "<strong>Ерлан Сапаров</strong>" in page and f"<strong>{org['head'].username}</strong>" not in page
+    for n in range(3):  # three more rows by the same head
+        case_note_add(case=case, by=org["head"], text=f"Note {n}")
+    with CaptureQueriesContext(connection) as after:
+        client.get(url)
+    assert len(after.captured_queries) == len(before.captured_queries)
