@@ -37,6 +37,11 @@ class Texts:
         """From a form's cleaned data (or any mapping) with ``<field>_ru``, ``<field>_kk``, ``<field>_en``."""
         return cls(**{lang: data.get(f"{field}_{lang}") or "" for lang in LANGUAGES})
 
+    @classmethod
+    def of(cls, obj, field: str) -> "Texts":
+        """The text a model instance holds in its ``<field>_ru``, ``<field>_kk`` and ``<field>_en``."""
+        return cls(**{lang: getattr(obj, f"{field}_{lang}") for lang in LANGUAGES})
+
     def __str__(self) -> str:
         """The first version given, for a timeline note or a log line that has room for one."""
         return next((getattr(self, lang) for lang in LANGUAGES if getattr(self, lang)), "")

@@ -96,7 +96,7 @@ class MeetingAdmin(ReadOnlyAdmin):
     list_display = ["council", "planned_at", "state", "held_on", "region", "quorum_met", "minutes_visibility"]
     list_filter = ["state", "minutes_visibility", "quorum_met"]
     date_hierarchy = "planned_at"
-    search_fields = ["council__name_ru", "place"]
+    search_fields = ["council__name_ru", "place_ru", "place_kk", "place_en"]
     inlines = [AgendaItemInline]
 
 
@@ -111,7 +111,7 @@ class AgendaItemAdmin(ReadOnlyAdmin):
 class ProposalAdmin(ReadOnlyAdmin):
     list_display = ["title", "council", "kind", "addressee", "state", "submitted_on", "answered_on"]
     list_filter = ["kind", "state"]
-    search_fields = ["title_ru", "title_kk", "title_en", "addressee"]
+    search_fields = ["title_ru", "title_kk", "title_en", "addressee_ru", "addressee_kk", "addressee_en"]
 
 
 @admin.register(News)

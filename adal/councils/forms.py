@@ -29,10 +29,6 @@ def _date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _text(rows: int):
-    return forms.Textarea(attrs={"rows": rows})
-
-
 class CaseNumbersField(forms.CharField):
     """Registration numbers of hotline cases, separated by spaces, commas or new lines; each must be a
     case handled within the council's part of the organisation."""
@@ -79,13 +75,16 @@ class CouncilForm(TextsForm):
                 self.fields[name].label_from_instance = meeting_label
 
 
-class MeetingPlanForm(forms.Form):
+class MeetingPlanForm(TextsForm):
+    # A meeting held online needs no place: the place or the link is checked in ``clean``.
+    texts = optional_texts = ("place",)
+
     planned_at = forms.DateTimeField(
         label=_("Date and time"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Kazakhstan's time."),
     )
-    place = forms.CharField(label=_("Place"), max_length=255, required=False)
+    place_ru, place_kk, place_en = in_three_languages(_("Place"), max_length=255)
     online_url = forms.URLField(
         label=_("Online link"),
         required=False,
@@ -95,7 +94,7 @@ class MeetingPlanForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not self.errors and not (data.get("place") or data.get("online_url")):
+        if not self.errors and not (data["place"] or data.get("online_url")):
             raise ValidationError(_("Give the place of the meeting or its online link."))
         return data
 
@@ -109,8 +108,8 @@ class AgendaItemForm(CouncilForm):
 
 
 class MeetingHeldForm(TextsForm):
-    """Who was present, and a decision for each item on the agenda (``decision_<item id>_<language>``),
-    in any of the three languages."""
+    """Who was present, a decision for each item on the agenda (``decision_<item id>_<language>``) and
+    the minutes, each in any of the three languages."""
 
     held_on = forms.DateField(label=_("Held on"), widget=_date_input())
     present = forms.ModelMultipleChoiceField(
@@ -120,11 +119,8 @@ class MeetingHeldForm(TextsForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The quorum is counted from the members on the day of the meeting."),
     )
-    minutes = forms.CharField(
-        label=_("Minutes"),
-        required=False,
-        widget=_text(6),
-        help_text=_("May be written now or before publishing."),
+    minutes_ru, minutes_kk, minutes_en = in_three_languages(
+        _("Minutes"), rows=6, help_text=_("May be written now or before publishing.")
     )
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
@@ -138,7 +134,7 @@ class MeetingHeldForm(TextsForm):
                 self.fields[f"decision_{item.pk}_{lang}"] = field
 
     def texts_named(self) -> tuple[str, ...]:
-        return tuple(f"decision_{item.pk}" for item in self.items)
+        return ("minutes", *(f"decision_{item.pk}" for item in self.items))
 
     @property
     def optional_texts(self) -> tuple[str, ...]:
@@ -151,8 +147,10 @@ class MeetingHeldForm(TextsForm):
         return {item.pk: self.cleaned_data[f"decision_{item.pk}"] for item in self.items}
 
 
-class MinutesForm(forms.Form):
-    minutes = forms.CharField(label=_("Minutes"), widget=_text(10))
+class MinutesForm(TextsForm):
+    texts = ("minutes",)
+
+    minutes_ru, minutes_kk, minutes_en = in_three_languages(_("Minutes"), rows=10)
     visibility = forms.ChoiceField(
         label=_("Who may read the minutes"),
         choices=Meeting.Visibility.choices,
@@ -163,12 +161,10 @@ class MinutesForm(forms.Form):
 
 class ProposalForm(CouncilForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Proposal.Kind.choices)
-    addressee = forms.CharField(
-        label=_("Addressee"),
-        max_length=255,
-        help_text=_("The state body or the faction the proposal is sent to."),
+    addressee_ru, addressee_kk, addressee_en = in_three_languages(
+        _("Addressee"), max_length=255, help_text=_("The state body or the faction the proposal is sent to.")
     )
-    texts = ("title", "text")
+    texts = ("addressee", "title", "text")
     title_ru, title_kk, title_en = in_three_languages(_("Title"), max_length=500)
     text_ru, text_kk, text_en = in_three_languages(_("Text"), rows=8)
     meetings = forms.ModelMultipleChoiceField(

@@ -214,7 +214,9 @@ class Meeting(models.Model):
 
     council = models.ForeignKey(Council, models.PROTECT, related_name="meetings", verbose_name=_("council"))
     planned_at = models.DateTimeField(_("planned for"))
-    place = models.CharField(_("place"), max_length=255, blank=True)
+    place_ru = models.CharField(_("place (Russian)"), max_length=255, blank=True)
+    place_kk = models.CharField(_("place (Kazakh)"), max_length=255, blank=True)
+    place_en = models.CharField(_("place (English)"), max_length=255, blank=True)
     online_url = models.URLField(_("online link"), blank=True)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PLANNED)
     held_on = models.DateField(_("held on"), null=True, blank=True)
@@ -231,7 +233,9 @@ class Meeting(models.Model):
     # Taken when the meeting is recorded as held, so the minutes stay true if memberships change later.
     members_total = models.PositiveSmallIntegerField(_("members on the day"), null=True, blank=True)
     quorum_met = models.BooleanField(_("quorum"), null=True, blank=True)
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes_ru = models.TextField(_("minutes (Russian)"), blank=True)
+    minutes_kk = models.TextField(_("minutes (Kazakh)"), blank=True)
+    minutes_en = models.TextField(_("minutes (English)"), blank=True)
     minutes_visibility = models.CharField(
         _("minutes are visible to"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )
@@ -247,11 +251,18 @@ class Meeting(models.Model):
             models.Index(fields=["council", "planned_at"], name="meeting_council"),
         ]
         constraints = [
-            models.CheckConstraint(condition=~Q(place="") | ~Q(online_url=""), name="meeting_has_a_place"),
+            # A place in at least one language, or a link.
+            models.CheckConstraint(
+                condition=~Q(place_ru="") | ~Q(place_kk="") | ~Q(place_en="") | ~Q(online_url=""),
+                name="meeting_has_a_place",
+            ),
         ]
 
     def __str__(self):
         return f"{self.council} · {self.planned_at:%Y-%m-%d}"
+
+    place = InLanguage(any_language=True)
+    minutes = InLanguage(any_language=True)
 
     @property
     def is_held(self) -> bool:
@@ -316,7 +327,9 @@ class Proposal(models.Model):
 
     council = models.ForeignKey(Council, models.PROTECT, related_name="proposals", verbose_name=_("council"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    addressee = models.CharField(_("addressee"), max_length=255)
+    addressee_ru = models.CharField(_("addressee (Russian)"), max_length=255, blank=True)
+    addressee_kk = models.CharField(_("addressee (Kazakh)"), max_length=255, blank=True)
+    addressee_en = models.CharField(_("addressee (English)"), max_length=255, blank=True)
     title_ru = models.CharField(_("title (Russian)"), max_length=500, blank=True)
     title_kk = models.CharField(_("title (Kazakh)"), max_length=500, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
@@ -348,6 +361,7 @@ class Proposal(models.Model):
     def __str__(self):
         return self.title
 
+    addressee = InLanguage(any_language=True)
     title = InLanguage(any_language=True)
     text = InLanguage(any_language=True)
     answer = InLanguage(any_language=True)

@@ -397,13 +397,14 @@ def _where(council: Council) -> dict:
 
 
 def meeting_plan(
-    *, council: Council, planned_at: dt.datetime, place: str = "", online_url: str = "", by
+    *, council: Council, planned_at: dt.datetime, place: Texts = NO_TEXT, online_url: str = "", by
 ) -> Meeting:
-    """A meeting may also be planned for a past moment: secretaries record meetings after the fact."""
+    """A meeting held at a place (named in any of the three languages), online, or both. It may also be
+    planned for a past moment: secretaries record meetings after the fact."""
     _require_manager(by, council)
     if timezone.is_naive(planned_at):
         raise CouncilActionRefused(_("Give the time of the meeting with its time zone."))
-    place, online_url = place.strip(), online_url.strip()
+    online_url = online_url.strip()
     if not place and not online_url:
         raise CouncilActionRefused(_("Give the place of the meeting or its online link."))
     if online_url:
@@ -413,7 +414,7 @@ def meeting_plan(
             Meeting(
                 council=council,
                 planned_at=planned_at,
-                place=place,
+                **place.columns("place"),
                 online_url=online_url,
                 state=Meeting.State.PLANNED,
                 created_at=timezone.now(),
@@ -575,11 +576,12 @@ def meeting_record_held(
     decisions: dict | None = None,
     by,
     held_on: dt.date | None = None,
-    minutes: str = "",
+    minutes: Texts = NO_TEXT,
 ) -> Meeting:
     """Record that the meeting took place: who was present, whether there was a quorum, and the
     decision on each agenda item (``{item_id: Texts}``), which also goes into the timeline of every case
-    on that item. Without a quorum the meeting can be recorded, but it cannot decide anything."""
+    on that item. Without a quorum the meeting can be recorded, but it cannot decide anything. The
+    minutes, in any of the three languages, may be written now or when they are published."""
     council = meeting.council
     _require_manager(by, council)
     held_on = held_on or today()
@@ -623,7 +625,7 @@ def meeting_record_held(
             held_on=held_on,
             members_total=len(members),
             quorum_met=quorum,
-            minutes=minutes.strip(),
+            **minutes.columns("minutes"),
             **_where(council),
         )
         if not updated:
@@ -661,23 +663,25 @@ def minutes_publish(
     *,
     meeting: Meeting,
     visibility: str = Meeting.Visibility.PUBLIC,
-    minutes: str | None = None,
+    minutes: Texts | None = None,
     by,
 ) -> Meeting:
-    """Publish the minutes of a held meeting, to everyone or to the council's members only. Once."""
+    """Publish the minutes of a held meeting, to everyone or to the council's members only. Once. The
+    minutes given replace those written when the meeting was recorded; without them, those are
+    published."""
     _require_manager(by, meeting.council)
     if visibility not in Meeting.Visibility.values:
         raise CouncilActionRefused(_("Choose who may read the minutes."))
     if meeting.state == Meeting.State.PLANNED:
         raise CouncilActionRefused(_("Record the meeting as held before publishing its minutes."))
-    text = (meeting.minutes if minutes is None else minutes).strip()
+    text = Texts.of(meeting, "minutes") if minutes is None else minutes
     if not text:
         raise CouncilActionRefused(_("Write the minutes before publishing them."))
     now = timezone.now()
     with transaction.atomic():
         updated = Meeting.objects.filter(pk=meeting.pk, state=Meeting.State.HELD).update(
             state=Meeting.State.MINUTES_PUBLISHED,
-            minutes=text,
+            **text.columns("minutes"),
             minutes_visibility=visibility,
             published_at=now,
         )
@@ -697,19 +701,18 @@ def proposal_create(
     *,
     council: Council,
     kind: str,
-    addressee: str,
+    addressee: Texts,
     title: Texts,
     text: Texts,
     meetings: Iterable[Meeting] = (),
     cases: Iterable[Case] = (),
     by,
 ) -> Proposal:
-    """A draft proposal, its title and text in any of the three languages, optionally tied to the
-    meetings that discussed it and the cases behind it."""
+    """A draft proposal, its addressee, title and text in any of the three languages, optionally tied
+    to the meetings that discussed it and the cases behind it."""
     _require_manager(by, council)
     if kind not in Proposal.Kind.values:
         raise CouncilActionRefused(_("Choose the kind of proposal."))
-    addressee = addressee.strip()
     if not (addressee and title and text):
         raise CouncilActionRefused(_("Give the addressee, the title and the text of the proposal."))
     meetings, cases = list(meetings), list(cases)
@@ -722,7 +725,7 @@ def proposal_create(
             Proposal(
                 council=council,
                 kind=kind,
-                addressee=addressee,
+                **addressee.columns("addressee"),
                 **title.columns("title"),
                 **text.columns("text"),
                 state=Proposal.State.DRAFT,

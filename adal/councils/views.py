@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from adal.cases.clocks import local_date
 from adal.cases.selectors import case_for
 from adal.core.permissions import require, requires
+from adal.core.texts import Texts
 from adal.councils import forms as f
 from adal.councils import services as s
 from adal.councils.models import Council, Meeting, Proposal
@@ -357,7 +358,7 @@ MEETING_ACTIONS: dict[str, Action] = {
             visibility=form.cleaned_data["visibility"],
             by=u,
         ),
-        initial=lambda m: {"minutes": m.minutes, "visibility": m.minutes_visibility},
+        initial=lambda m: {**Texts.of(m, "minutes").columns("minutes"), "visibility": m.minutes_visibility},
     ),
 }
 

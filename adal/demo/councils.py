@@ -70,8 +70,9 @@ TOPIC_WEIGHTS = {
     "conflict_of_interest": 1,
     "state_programmes": 1,
 }
-# Agenda titles, decisions, proposals, answers, news and primaries are written in the three languages, as
-# a secretary may write them, so the Kazakh and English pages read in their own language.
+# Agenda titles, decisions, meeting places and minutes, proposals, their addressees and answers, news and
+# primaries are written in the three languages, as a secretary may write them, so the Kazakh and English
+# pages read in their own language.
 AGENDA_TITLES = {
     "education": Texts(
         ru="О фактах поборов при зачислении детей в школы",
@@ -124,38 +125,64 @@ AGENDA_TITLES = {
         en="On the proper use of state programme funds",
     ),
 }
+# The state bodies proposals go to, under their official names in each language (as of 2019).
+MAZHILIS = Texts(
+    ru="Мажилис Парламента Республики Казахстан",
+    kk="Қазақстан Республикасы Парламентінің Мәжілісі",
+    en="Mazhilis of the Parliament of the Republic of Kazakhstan",
+)
+JUSTICE = Texts(
+    ru="Министерство юстиции Республики Казахстан",
+    kk="Қазақстан Республикасының Әділет министрлігі",
+    en="Ministry of Justice of the Republic of Kazakhstan",
+)
+EDUCATION = Texts(
+    ru="Министерство образования и науки Республики Казахстан",
+    kk="Қазақстан Республикасының Білім және ғылым министрлігі",
+    en="Ministry of Education and Science of the Republic of Kazakhstan",
+)
+LABOUR = Texts(
+    ru="Министерство труда и социальной защиты населения Республики Казахстан",
+    kk="Қазақстан Республикасының Еңбек және халықты әлеуметтік қорғау министрлігі",
+    en="Ministry of Labour and Social Protection of the Population of the Republic of Kazakhstan",
+)
+INDUSTRY = Texts(
+    ru="Министерство индустрии и инфраструктурного развития Республики Казахстан",
+    kk="Қазақстан Республикасының Индустрия және инфрақұрылымдық даму министрлігі",
+    en="Ministry of Industry and Infrastructure Development of the Republic of Kazakhstan",
+)
+REGIONAL_AKIMAT = Texts(ru="Акимат области", kk="Облыс әкімдігі", en="Regional akimat")
 PROPOSALS = [
-    (Proposal.Kind.LEGISLATIVE, "Мажилис Парламента Республики Казахстан", Texts(
+    (Proposal.Kind.LEGISLATIVE, MAZHILIS, Texts(
         ru="Об усилении общественного контроля",
         kk="Қоғамдық бақылауды күшейту туралы",
         en="On strengthening public oversight")),
-    (Proposal.Kind.LEGISLATIVE, "Мажилис Парламента Республики Казахстан", Texts(
+    (Proposal.Kind.LEGISLATIVE, MAZHILIS, Texts(
         ru="О расширении круга субъектов коррупционных правонарушений в квазигосударственном секторе",
         kk="Квазимемлекеттік сектордағы сыбайлас жемқорлық құқық бұзушылықтары субъектілерінің шеңберін "
         "кеңейту туралы",
         en="On widening the range of those liable for corruption offences in the quasi-public sector")),
-    (Proposal.Kind.LEGISLATIVE, "Министерство юстиции Республики Казахстан", Texts(
+    (Proposal.Kind.LEGISLATIVE, JUSTICE, Texts(
         ru="О порядке осуществления государственными служащими творческой и иной оплачиваемой деятельности",
         kk="Мемлекеттік қызметшілердің шығармашылық және өзге де ақылы қызметпен айналысу тәртібі туралы",
         en="On the rules for civil servants' creative and other paid work")),
-    (Proposal.Kind.LEGISLATIVE, "Мажилис Парламента Республики Казахстан", Texts(
+    (Proposal.Kind.LEGISLATIVE, MAZHILIS, Texts(
         ru="О расширении полномочий органов местного самоуправления",
         kk="Жергілікті өзін-өзі басқару органдарының өкілеттіктерін кеңейту туралы",
         en="On widening the powers of local self-government")),
-    (Proposal.Kind.STATE_BODY, "Министерство образования и науки Республики Казахстан", Texts(
+    (Proposal.Kind.STATE_BODY, EDUCATION, Texts(
         ru="Об электронной очереди при зачислении в первые классы",
         kk="Бірінші сыныпқа қабылдау кезіндегі электрондық кезек туралы",
         en="On an electronic queue for first-grade enrolment")),
-    (Proposal.Kind.STATE_BODY, "Министерство труда и социальной защиты населения Республики Казахстан", Texts(
+    (Proposal.Kind.STATE_BODY, LABOUR, Texts(
         ru="О проверке списков участников программы «Еңбек»",
         kk="«Еңбек» бағдарламасына қатысушылардың тізімдерін тексеру туралы",
         en="On checking the lists of Enbek programme participants")),
-    (Proposal.Kind.STATE_BODY,
-     "Министерство индустрии и инфраструктурного развития Республики Казахстан", Texts(
+    (Proposal.Kind.STATE_BODY, INDUSTRY, Texts(
         ru="О приёмке сельских водопроводов с участием общественности",
         kk="Ауылдық су құбырларын жұртшылықтың қатысуымен қабылдау туралы",
         en="On accepting rural water supply systems with members of the public present")),
-    (Proposal.Kind.STATE_BODY, "Акимат области", Texts(
+    (Proposal.Kind.STATE_BODY, REGIONAL_AKIMAT, Texts(
         ru="О публикации результатов конкурсов на государственные закупки",
         kk="Мемлекеттік сатып алу конкурстарының нәтижелерін жариялау туралы",
         en="On publishing the results of public procurement tenders")),
@@ -237,15 +264,47 @@ DECISIONS = {
         "meeting.",
     ),
 }
-# Where councils meet: the akimat, the party's branch, a library, a school; each council has its own.
+# Where councils meet: the akimat, the maslikhat, the party's branch, a library, a college; each council
+# has its own hall and now and then meets elsewhere.
 PLACES = [
-    "Малый зал акимата",
-    "Конференц-зал областного филиала партии",
-    "Зал заседаний маслихата",
-    "Актовый зал центральной библиотеки",
-    "Зал общественной приёмной партии",
-    "Конференц-зал Дома дружбы",
-    "Актовый зал колледжа",
+    Texts(ru="Малый зал акимата", kk="Әкімдіктің кіші залы", en="Small hall of the akimat"),
+    Texts(
+        ru="Конференц-зал филиала партии",
+        kk="Партия филиалының конференц-залы",
+        en="Conference room of the party branch",
+    ),
+    Texts(ru="Зал заседаний маслихата", kk="Мәслихаттың сессия залы", en="Session hall of the maslikhat"),
+    Texts(
+        ru="Актовый зал центральной библиотеки",
+        kk="Орталық кітапхананың акт залы",
+        en="Assembly hall of the central library",
+    ),
+    Texts(
+        ru="Общественная приёмная партии",
+        kk="Партияның қоғамдық қабылдау бөлмесі",
+        en="The party's public reception office",
+    ),
+    Texts(
+        ru="Конференц-зал Дома дружбы",
+        kk="Достық үйінің конференц-залы",
+        en="Conference room of the House of Friendship",
+    ),
+    Texts(ru="Актовый зал колледжа", kk="Колледждің акт залы", en="Assembly hall of the college"),
+    Texts(
+        ru="Конференц-зал центра обслуживания населения",
+        kk="Халыққа қызмет көрсету орталығының конференц-залы",
+        en="Conference room of the public service centre",
+    ),
+    Texts(
+        ru="Зал районного Дома культуры",
+        kk="Аудандық мәдениет үйінің залы",
+        en="Hall of the district House of Culture",
+    ),
+    Texts(
+        ru="Молодёжный ресурсный центр, коворкинг",
+        kk="Жастар ресурстық орталығы, коворкинг",
+        en="Youth resource centre, coworking space",
+    ),
 ]
 PROPOSAL_TEXTS = {
     Proposal.Kind.LEGISLATIVE: Texts(
@@ -331,10 +390,18 @@ def _council_names(territory: Territory | None) -> dict[str, str]:
     }
 
 
-def _minutes(items, present: int, members: int) -> str:
-    # The minutes are kept in Russian, the language the demo's meetings are held in.
-    heard = "; ".join(f"{n}. {item.title_ru}" for n, item in enumerate(items, 1))
-    return f"Присутствовали {present} из {members} членов совета. Рассмотрены вопросы: {heard}."
+def _minutes(items, present: int, members: int) -> Texts:
+    """The minutes in the three languages, naming the items in each."""
+
+    def heard(lang: str) -> str:
+        return "; ".join(f"{n}. {getattr(item, f'title_{lang}')}" for n, item in enumerate(items, 1))
+
+    return Texts(
+        ru=f"Присутствовали {present} из {members} членов совета. Рассмотрены вопросы: {heard('ru')}.",
+        kk=f"Отырысқа кеңестің {members} мүшесінен {present} мүше қатысты. "
+        f"Қаралған мәселелер: {heard('kk')}.",
+        en=f"{present} of the council's {members} members were present. Items considered: {heard('en')}.",
+    )
 
 
 def _working_days(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -383,7 +450,7 @@ class _Builder:
 
     # ------------------------------------------------------------ meetings
 
-    def place(self, council: Council) -> str:
+    def place(self, council: Council) -> Texts:
         """Each council meets in its own hall, and now and then elsewhere."""
         usual = PLACES[council.pk % len(PLACES)]
         return usual if self.rng.random() < 0.8 else self.rng.choice(PLACES)

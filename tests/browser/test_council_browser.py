@@ -91,7 +91,7 @@ def test_a_secretary_records_a_meeting_held_and_the_public_reads_it(page: Page, 
 
     # 3. The minutes, for everyone.
     def publish(form):
-        form.locator('textarea[name="minutes-minutes"]').fill(MINUTES)
+        form.locator('textarea[name="minutes-minutes_ru"]').fill(MINUTES)
         form.locator('input[name="minutes-visibility"][value="public"]').check()
 
     act(page, "minutes", publish)

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from adal.core.permissions import SYSTEM
+from adal.core.texts import Texts
 from adal.core.workdays import local_zone
 from adal.councils.models import Membership, Position
 from adal.councils.services import meeting_plan, membership_add, person_create
@@ -26,5 +27,8 @@ def seat(council, n: int, *, start: dt.date = START, by=SYSTEM, chair: bool = Tr
     return seated
 
 
+HALL = Texts(ru="Зал заседаний", kk="Мәжіліс залы", en="Meeting hall")
+
+
 def plan(council, day: dt.date, *, by=SYSTEM, hour: int = 15):
-    return meeting_plan(council=council, planned_at=at(day, hour), place="Зал заседаний", by=by)
+    return meeting_plan(council=council, planned_at=at(day, hour), place=HALL, by=by)

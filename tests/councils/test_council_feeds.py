@@ -76,7 +76,7 @@ def test_the_feed_of_all_councils_gathers_every_council(client, world):
     news_post(council=almaty, title=Texts(ru="Новости Алматы"), body=Texts(ru="Текст."), by=by)
     members = seat(almaty, 3, by=by)
     meeting = pages.held(almaty, members, today() - dt.timedelta(days=2), by=by)
-    minutes_publish(meeting=meeting, minutes="Протокол Алматы", by=by)
+    minutes_publish(meeting=meeting, minutes=Texts(ru="Протокол Алматы"), by=by)
     entries = check_atom(feed(client, "feed"))
     assert len(entries) == 5
     assert url("meeting", "almaty", meeting.pk) in links(entries)

@@ -1,20 +1,23 @@
-"""A council's texts (agenda titles, decisions, proposals, answers, news) are written in Russian, Kazakh
-and English, or in any one of them: each page shows them in its own language, and a text that exists in
-another language only is shown in it, marked with its ``lang`` for screen readers. A secretary's form
-asks for at least one language, and the migration keeps the texts written before as Russian."""
+"""A council's texts (agenda titles, decisions, meeting places and minutes, proposals, their addressees
+and answers, news) are written in Russian, Kazakh and English, or in any one of them: each page shows
+them in its own language, and a text that exists in another language only is shown in it, marked with
+its ``lang`` for screen readers. A secretary's form asks for at least one language, and the migrations
+keep the texts written before as Russian."""
 
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
-from adal.core.texts import Texts
-from adal.councils.models import News, Topic
+from adal.core.texts import NO_TEXT, Texts
+from adal.councils.models import Meeting, News, Proposal, Topic
 from adal.councils.services import (
+    CouncilActionRefused,
     agenda_item_add,
+    meeting_plan,
     meeting_record_held,
     minutes_publish,
     news_post,
@@ -23,7 +26,7 @@ from adal.councils.services import (
     proposal_submit,
     today,
 )
-from tests.councils.factories import plan, seat
+from tests.councils.factories import HALL, at, plan, seat
 from tests.councils.test_council_pages import sign_in
 
 TITLE = Texts(ru="Поборы в школах", kk="Мектептердегі заңсыз алымдар", en="Illegal collections in schools")
@@ -37,11 +40,16 @@ PROPOSAL_TEXT = Texts(ru="Публиковать списки.", kk="Тізім�
 ANSWER = Texts(ru="Принято к исполнению.", kk="Орындауға қабылданды.", en="Accepted for action.")
 NEWS_TITLE = Texts(ru="Совет заседал", kk="Кеңес отырыс өткізді", en="The council met")
 NEWS_BODY = Texts(ru="Обсудили школы.", kk="Мектептерді талқылады.", en="Schools were discussed.")
+MINUTES = Texts(ru="Протокол заседания № 3.", kk="№ 3 отырыстың хаттамасы.", en="Minutes of meeting No. 3.")
+ADDRESSEE = Texts(
+    ru="Акимат Актюбинской области", kk="Ақтөбе облысының әкімдігі", en="Akimat of Aktobe region"
+)
 
 
 @pytest.fixture
 def written(councils):
-    """A meeting with public minutes, a proposal answered and a news post, all in three languages."""
+    """A meeting (at ``HALL``) with public minutes, a proposal answered and a news post, all in three
+    languages."""
     council, by = councils["aktobe"], councils["secretary"]
     members = seat(council, 3, by=by)
     day = today() - dt.timedelta(days=5)
@@ -50,11 +58,11 @@ def written(councils):
     meeting = meeting_record_held(
         meeting=meeting, present=members, decisions={item.pk: DECISION}, held_on=day, by=by
     )
-    meeting = minutes_publish(meeting=meeting, minutes="Протокол.", by=by)
+    meeting = minutes_publish(meeting=meeting, minutes=MINUTES, by=by)
     proposal = proposal_create(
         council=council,
         kind="state_body",
-        addressee="Акимат",
+        addressee=ADDRESSEE,
         title=PROPOSAL,
         text=PROPOSAL_TEXT,
         meetings=[meeting],
@@ -83,10 +91,10 @@ def test_each_page_shows_the_texts_in_its_own_language(client, written, language
     news = page(client, "news", written["post"], language)
     council = client.get(reverse("councils:council", args=["aktobe"]), headers={"accept-language": language})
     shown = {
-        meeting: [TITLE, DECISION, PROPOSAL],
-        proposal: [PROPOSAL, PROPOSAL_TEXT, ANSWER],
+        meeting: [HALL, TITLE, DECISION, MINUTES, PROPOSAL],
+        proposal: [ADDRESSEE, PROPOSAL, PROPOSAL_TEXT, ANSWER],
         news: [NEWS_TITLE, NEWS_BODY],
-        council.content.decode(): [PROPOSAL, NEWS_TITLE, NEWS_BODY],
+        council.content.decode(): [HALL, PROPOSAL, ADDRESSEE, NEWS_TITLE, NEWS_BODY],
     }
     for html, texts in shown.items():
         for text in texts:
@@ -156,6 +164,153 @@ def test_the_form_labels_each_language(client, councils):
     assert 'name="title_kk"' in html and 'lang="kk"' in html
 
 
+# ---------------------------------------------------------------- place, addressee and minutes
+
+
+def test_the_services_keep_the_place_the_addressee_and_the_minutes_in_each_language(written):
+    meeting, proposal = written["meeting"], written["proposal"]
+    assert Texts.of(meeting, "place") == HALL
+    assert Texts.of(meeting, "minutes") == MINUTES
+    assert Texts.of(proposal, "addressee") == ADDRESSEE
+
+
+def test_minutes_written_when_the_meeting_is_recorded_are_published_in_each_of_their_languages(councils):
+    council, by = councils["aktobe"], councils["secretary"]
+    day = today() - dt.timedelta(days=2)
+    meeting = meeting_record_held(
+        meeting=plan(council, day, by=by),
+        present=seat(council, 3, by=by),
+        held_on=day,
+        minutes=Texts(kk="Хаттама жазылды.", en="Minutes taken."),
+        by=by,
+    )
+    meeting = minutes_publish(meeting=meeting, by=by)
+    assert (meeting.minutes_ru, meeting.minutes_kk, meeting.minutes_en) == (
+        "",
+        "Хаттама жазылды.",
+        "Minutes taken.",
+    )
+
+
+def test_a_place_in_one_language_is_enough_and_none_with_no_link_is_refused(councils):
+    council, by = councils["aktobe"], councils["secretary"]
+    when = at(today() + dt.timedelta(days=3))
+    meeting = meeting_plan(council=council, planned_at=when, place=Texts(en="Akimat, room 4"), by=by)
+    assert (meeting.place_ru, meeting.place_kk, meeting.place_en) == ("", "", "Akimat, room 4")
+    with pytest.raises(CouncilActionRefused, match="Give the place of the meeting"):
+        meeting_plan(council=council, planned_at=when, place=Texts(ru=" ", kk=""), by=by)
+
+
+def test_a_proposal_needs_an_addressee_in_some_language(councils):
+    values = dict(
+        council=councils["aktobe"],
+        kind="state_body",
+        title=PROPOSAL,
+        text=PROPOSAL_TEXT,
+        by=councils["secretary"],
+    )
+    with pytest.raises(CouncilActionRefused, match="Give the addressee"):
+        proposal_create(addressee=NO_TEXT, **values)
+    proposal = proposal_create(addressee=Texts(kk="Ақтөбе облысының әкімдігі"), **values)
+    assert proposal.addressee_kk == "Ақтөбе облысының әкімдігі" and proposal.addressee_ru == ""
+
+
+def test_the_database_keeps_a_meeting_with_no_place_in_any_language_and_no_link_out(councils):
+    now = timezone.now()
+    Meeting.objects.create(council=councils["aktobe"], planned_at=now, place_kk="Зал", created_at=now)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Meeting.objects.create(council=councils["aktobe"], planned_at=now, created_at=now)
+
+
+def test_the_secretarys_forms_ask_for_the_addressee_and_the_minutes_in_at_least_one_language(
+    client, councils
+):
+    council, by = councils["aktobe"], councils["secretary"]
+    day = today() - dt.timedelta(days=1)
+    meeting = meeting_record_held(meeting=plan(council, day, by=by), present=[], held_on=day, by=by)
+    sign_in(client, by)
+    kk = {"accept-language": "kk"}
+    message = "Кем дегенде бір тілде толтырыңыз: орысша, қазақша немесе ағылшынша."
+    response = client.post(
+        reverse("councils:proposal_new", args=["aktobe"]),
+        {"kind": "state_body", "addressee_ru": "  ", "title_kk": "Ұсыныс", "text_kk": "Мәтін."},
+        headers=kk,
+    )
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not Proposal.objects.exists()
+    response = client.post(
+        reverse("councils:meeting_action", args=["aktobe", meeting.pk, "minutes"]),
+        {"minutes-minutes_ru": "", "minutes-visibility": "public"},
+        headers=kk,
+    )
+    assert response.status_code == 400 and message in response.content.decode()
+    response = client.post(
+        reverse("councils:meeting_action", args=["aktobe", meeting.pk, "minutes"]),
+        {"minutes-minutes_kk": "Хаттама.", "minutes-visibility": "public"},
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.state, meeting.minutes_ru, meeting.minutes_kk) == ("minutes_published", "", "Хаттама.")
+
+
+def test_the_secretary_plans_a_meeting_at_a_place_named_in_kazakh_and_english(client, councils):
+    sign_in(client, councils["secretary"])
+    response = client.post(
+        reverse("councils:meeting_new", args=["aktobe"]),
+        {
+            "planned_at": "2030-03-10T15:00",
+            "place_kk": "Әкімдіктің кіші залы",
+            "place_en": "Akimat, small hall",
+        },
+    )
+    assert response.status_code == 302
+    meeting = councils["aktobe"].meetings.get()
+    assert (meeting.place_ru, meeting.place_kk, meeting.place_en) == (
+        "",
+        "Әкімдіктің кіші залы",
+        "Akimat, small hall",
+    )
+
+
+def test_a_place_addressee_and_minutes_in_one_language_show_in_it_marked_on_other_pages(client, councils):
+    """Written in Kazakh only: a Kazakh page shows them as its own; a Russian or an English page shows
+    them too, with their ``lang``."""
+    council, by = councils["aktobe"], councils["secretary"]
+    day = today() - dt.timedelta(days=1)
+    meeting = meeting_plan(council=council, planned_at=at(day), place=Texts(kk="Мәслихат залы"), by=by)
+    meeting = meeting_record_held(
+        meeting=meeting, present=seat(council, 3, by=by), held_on=day, minutes=Texts(kk="Хаттама."), by=by
+    )
+    meeting = minutes_publish(meeting=meeting, by=by)
+    proposal = proposal_submit(
+        proposal=proposal_create(
+            council=council,
+            kind="state_body",
+            addressee=Texts(kk="Облыс әкімдігі"),
+            title=PROPOSAL,
+            text=PROPOSAL_TEXT,
+            by=by,
+        ),
+        by=by,
+    )
+    kk_meeting, kk_proposal = page(client, "meeting", meeting, "kk"), page(client, "proposal", proposal, "kk")
+    assert "<dd>Мәслихат залы</dd>" in kk_meeting
+    assert '<div class="report-text"><p>Хаттама.</p></div>' in kk_meeting
+    assert "<dd>Облыс әкімдігі</dd>" in kk_proposal
+    for language in ("ru", "en"):
+        html = page(client, "meeting", meeting, language)
+        assert '<dd lang="kk">Мәслихат залы</dd>' in html
+        assert '<div class="report-text" lang="kk"><p>Хаттама.</p></div>' in html
+        assert '<dd lang="kk">Облыс әкімдігі</dd>' in page(client, "proposal", proposal, language)
+        council_page = client.get(
+            reverse("councils:council", args=["aktobe"]), headers={"accept-language": language}
+        )
+        html = council_page.content.decode()
+        assert (
+            '<span lang="kk">Мәслихат залы</span>' in html and '<span lang="kk">Облыс әкімдігі</span>' in html
+        )
+
+
 # ---------------------------------------------------------------- the migration
 
 BEFORE = [("councils", "0004_retaliation_category"), ("primaries", "0001_initial")]
@@ -218,5 +373,40 @@ def test_the_migration_keeps_the_texts_written_before_as_russian():
         assert (proposal.title_ru, proposal.text_ru, proposal.answer_ru) == ("Предложение", "Текст", "Ответ")
         assert (post.title_ru, post.body_ru, post.title_kk, post.body_en) == ("Новость", "Тело", "", "")
         assert (primary.title_ru, primary.description_ru, primary.title_en) == ("Праймериз", "Описание", "")
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_places_addressees_and_minutes_as_russian_and_a_place_still_required():
+    old = migrate([("councils", "0005_texts_in_three_languages")])
+    now = timezone.now()
+    unit = old.get_model("core", "Unit").objects.create(name_ru="Ц", name_kk="О", name_en="C", level="centre")
+    council = old.get_model("councils", "Council").objects.create(
+        unit=unit,
+        level="centre",
+        name_ru="Совет",
+        name_kk="Кеңес",
+        name_en="Council",
+        slug="c",
+        created_at=now,
+    )
+    old.get_model("councils", "Meeting").objects.create(
+        council=council, planned_at=now, place="Зал", minutes="Протокол", created_at=now
+    )
+    old.get_model("councils", "Proposal").objects.create(
+        council=council, kind="legislative", addressee="Мажилис", title_ru="Предложение", created_at=now
+    )
+    try:
+        new = migrate([("councils", "0006_place_addressee_minutes_in_three_languages")])
+        meeting = new.get_model("councils", "Meeting").objects.get()
+        proposal = new.get_model("councils", "Proposal").objects.get()
+        assert (meeting.place_ru, meeting.place_kk, meeting.place_en) == ("Зал", "", "")
+        assert (meeting.minutes_ru, meeting.minutes_kk, meeting.minutes_en) == ("Протокол", "", "")
+        assert (proposal.addressee_ru, proposal.addressee_kk, proposal.addressee_en) == ("Мажилис", "", "")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            new.get_model("councils", "Meeting").objects.create(
+                council_id=council.pk, planned_at=now, created_at=now
+            )
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -74,7 +74,7 @@ def test_a_meeting_goes_from_planned_to_held_to_published(aktobe):
     )
     assert meeting.attendees.count() == 3
     assert [i.decision for i in meeting.agenda_items.all()] == ["Направить материалы в прокуратуру.", ""]
-    meeting = minutes_publish(meeting=meeting, minutes="Протокол № 1 …", by=by)
+    meeting = minutes_publish(meeting=meeting, minutes=Texts(ru="Протокол № 1 …"), by=by)
     assert meeting.state == Meeting.State.MINUTES_PUBLISHED and meeting.published_at is not None
     actions = set(AuditEvent.objects.filter(target_id=str(meeting.pk)).values_list("action", flat=True))
     assert {"council.meeting_planned", "council.meeting_held", "council.minutes_published"} <= actions
@@ -201,13 +201,13 @@ def test_a_meeting_needs_a_place_or_a_link(councils):
 def test_minutes_are_published_once_after_the_meeting(aktobe):
     meeting, by = aktobe["meeting"], aktobe["by"]
     with pytest.raises(CouncilActionRefused, match="before publishing"):
-        minutes_publish(meeting=meeting, minutes="Протокол", by=by)
+        minutes_publish(meeting=meeting, minutes=Texts(ru="Протокол"), by=by)
     meeting = meeting_record_held(meeting=meeting, present=aktobe["members"], by=by)
     with pytest.raises(CouncilActionRefused, match="Write the minutes"):
-        minutes_publish(meeting=meeting, minutes="  ", by=by)
-    minutes_publish(meeting=meeting, minutes="Протокол", by=by)
+        minutes_publish(meeting=meeting, minutes=Texts(ru="  "), by=by)
+    minutes_publish(meeting=meeting, minutes=Texts(ru="Протокол"), by=by)
     with pytest.raises(CouncilActionRefused, match="already been published"):
-        minutes_publish(meeting=meeting, minutes="Другой протокол", by=by)
+        minutes_publish(meeting=meeting, minutes=Texts(ru="Другой протокол"), by=by)
     meeting.refresh_from_db()
     assert meeting.minutes == "Протокол"
 
@@ -223,7 +223,7 @@ def test_members_only_minutes_are_shown_to_members_and_the_secretary(aktobe, org
         by=by,
     )
     meeting = meeting_record_held(meeting=aktobe["meeting"], present=aktobe["members"], by=by)
-    minutes_publish(meeting=meeting, minutes="Закрытый протокол", visibility="members", by=by)
+    minutes_publish(meeting=meeting, minutes=Texts(ru="Закрытый протокол"), visibility="members", by=by)
     assert council_page(council=aktobe["council"]).minutes == []
     assert council_page(council=aktobe["council"], viewer=org["almaty_head"]).minutes == []
     for viewer in (member_user, by):
@@ -233,7 +233,7 @@ def test_members_only_minutes_are_shown_to_members_and_the_secretary(aktobe, org
 def test_the_council_page_lists_members_and_meetings(aktobe):
     council, by = aktobe["council"], aktobe["by"]
     upcoming = meeting_plan(
-        council=council, planned_at=timezone.now() + dt.timedelta(days=3), place="Зал", by=by
+        council=council, planned_at=timezone.now() + dt.timedelta(days=3), place=Texts(ru="Зал"), by=by
     )
     held = meeting_record_held(meeting=aktobe["meeting"], present=aktobe["members"], by=by)
     page = council_page(council=council)

@@ -42,7 +42,7 @@ def held(council, members, day, *, by, minutes="", decision=""):
         present=members,
         decisions={item.pk: Texts(ru=decision)} if decision else None,
         held_on=day,
-        minutes=minutes,
+        minutes=Texts(ru=minutes),
         by=by,
     )
 
@@ -53,7 +53,9 @@ def world(councils):
     with public minutes, one with members-only minutes, a draft and a submitted proposal, a news post."""
     council, by = councils["aktobe"], councils["secretary"]
     members = seat(council, 3, by=by)
-    upcoming = meeting_plan(council=council, planned_at=at(today() + 7 * DAY), place="Актобе, зал 2", by=by)
+    upcoming = meeting_plan(
+        council=council, planned_at=at(today() + 7 * DAY), place=Texts(ru="Актобе, зал 2"), by=by
+    )
     agenda_item_add(
         meeting=upcoming,
         topic=Topic.objects.get(code="education"),
@@ -61,18 +63,23 @@ def world(councils):
         by=by,
     )
     unpublished = held(
-        council, members, today() - 9 * DAY, by=by, minutes="Черновик протокола", decision="Тайное решение"
+        council,
+        members,
+        today() - 9 * DAY,
+        by=by,
+        minutes="Черновик протокола",
+        decision="Тайное решение",
     )
     public = held(council, members, today() - 5 * DAY, by=by, decision="Обратиться в акимат")
-    public = minutes_publish(meeting=public, minutes="Открытый протокол заседания", by=by)
+    public = minutes_publish(meeting=public, minutes=Texts(ru="Открытый протокол заседания"), by=by)
     closed = held(council, members, today() - 3 * DAY, by=by, decision="Решение для членов")
     closed = minutes_publish(
-        meeting=closed, minutes="Протокол для членов совета", visibility="members", by=by
+        meeting=closed, minutes=Texts(ru="Протокол для членов совета"), visibility="members", by=by
     )
     draft = proposal_create(
         council=council,
         kind="state_body",
-        addressee="Акимат Актюбинской области",
+        addressee=Texts(ru="Акимат Актюбинской области"),
         title=Texts(ru="Черновик предложения"),
         text=Texts(ru="Текст черновика."),
         by=by,
@@ -80,7 +87,7 @@ def world(councils):
     submitted = proposal_create(
         council=council,
         kind="legislative",
-        addressee="Фракция в Мажилисе",
+        addressee=Texts(ru="Фракция в Мажилисе"),
         title=Texts(ru="Открытые закупки школ"),
         text=Texts(ru="Публиковать все закупки школ."),
         meetings=[public],

@@ -25,7 +25,7 @@ def proposal_draft(councils):
         values = dict(
             council=councils["aktobe"],
             kind=Proposal.Kind.STATE_BODY,
-            addressee="Управление образования Актюбинской области",
+            addressee=Texts(ru="Управление образования Актюбинской области"),
             title=Texts(ru="О прозрачном зачислении в первые классы"),
             text=Texts(ru="Предлагаем публиковать списки зачисленных детей и свободные места."),
             by=councils["secretary"],
@@ -66,7 +66,7 @@ def test_a_proposal_goes_from_draft_to_a_reasoned_answer(councils, proposal_draf
 def test_a_submitted_proposal_may_be_answered_directly(councils, proposal_draft):
     by = councils["secretary"]
     proposal = proposal_submit(
-        proposal=proposal_draft(kind=Proposal.Kind.LEGISLATIVE, addressee="Мажилис"), by=by
+        proposal=proposal_draft(kind=Proposal.Kind.LEGISLATIVE, addressee=Texts(ru="Мажилис")), by=by
     )
     proposal = proposal_answer(
         proposal=proposal,

@@ -56,7 +56,7 @@ def aktobe_meeting(councils):
 
 ACTIONS = {
     "plan": lambda c, m, ms, by: meeting_plan(
-        council=c["aktobe"], planned_at=at(today()), place="Зал", by=by
+        council=c["aktobe"], planned_at=at(today()), place=Texts(ru="Зал"), by=by
     ),
     "seat": lambda c, m, ms, by: membership_add(
         council=c["aktobe"], person=ms[0].person, position="member", term_start=dt.date(2030, 1, 1), by=by
@@ -66,11 +66,11 @@ ACTIONS = {
         meeting=m, topic=Topic.objects.get(code="other"), title=Texts(ru="x"), by=by
     ),
     "held": lambda c, m, ms, by: meeting_record_held(meeting=m, present=ms, by=by),
-    "publish": lambda c, m, ms, by: minutes_publish(meeting=m, minutes="x", by=by),
+    "publish": lambda c, m, ms, by: minutes_publish(meeting=m, minutes=Texts(ru="x"), by=by),
     "proposal": lambda c, m, ms, by: proposal_create(
         council=c["aktobe"],
         kind="legislative",
-        addressee="Мажилис",
+        addressee=Texts(ru="Мажилис"),
         title=Texts(ru="x"),
         text=Texts(ru="x"),
         by=by,

@@ -45,7 +45,7 @@ def draft_proposal(aktobe):
     return proposal_create(
         council=aktobe["aktobe"],
         kind="state_body",
-        addressee="Акимат",
+        addressee=Texts(ru="Акимат"),
         title=Texts(ru="Проект"),
         text=Texts(ru="Текст."),
         by=aktobe["secretary"],
@@ -67,7 +67,10 @@ def test_a_secretary_cannot_manage_another_council(client, aktobe, draft_proposa
     for url in staff_urls("aktobe", aktobe["meeting"], draft_proposal):
         assert client.get(url).status_code == 403, url
     posts = {
-        reverse("councils:meeting_new", args=["aktobe"]): {"planned_at": "2030-01-10T15:00", "place": "Зал"},
+        reverse("councils:meeting_new", args=["aktobe"]): {
+            "planned_at": "2030-01-10T15:00",
+            "place_ru": "Зал",
+        },
         reverse("councils:meeting_action", args=["aktobe", aktobe["meeting"].pk, "agenda"]): {
             "agenda-topic": Topic.objects.get(code="education").pk,
             "agenda-title_ru": "Чужой пункт",
@@ -102,7 +105,7 @@ def test_the_secretary_plans_a_meeting(client, aktobe):
     )
     response = client.post(
         reverse("councils:meeting_new", args=["aktobe"]),
-        {"planned_at": "2030-03-10T15:00", "place": "", "online_url": "https://meet.example.kz/aktobe"},
+        {"planned_at": "2030-03-10T15:00", "place_ru": "", "online_url": "https://meet.example.kz/aktobe"},
     )
     meeting = aktobe["aktobe"].meetings.get(online_url="https://meet.example.kz/aktobe")
     assert response["Location"] == reverse("councils:staff_meeting", args=["aktobe", meeting.pk])
@@ -178,7 +181,7 @@ def test_the_secretary_records_the_meeting_held_and_publishes_the_minutes(client
             "held-held_on": today().isoformat(),
             "held-present": [m.pk for m in aktobe["members"][:2]],
             f"held-decision_{item.pk}_ru": "Направить в прокуратуру.",
-            "held-minutes": "Протокол № 1",
+            "held-minutes_ru": "Протокол № 1",
         },
     )
     assert response.status_code == 302
@@ -187,7 +190,7 @@ def test_the_secretary_records_the_meeting_held_and_publishes_the_minutes(client
     assert CaseEvent.objects.get(case=case, kind="council_decision").note.endswith("Направить в прокуратуру.")
     response = client.post(
         reverse("councils:meeting_action", args=["aktobe", meeting.pk, "minutes"]),
-        {"minutes-minutes": "Протокол № 1, окончательный", "minutes-visibility": "members"},
+        {"minutes-minutes_ru": "Протокол № 1, окончательный", "minutes-visibility": "members"},
     )
     assert response.status_code == 302
     meeting.refresh_from_db()
@@ -220,7 +223,10 @@ def test_decisions_without_a_quorum_are_refused_and_nothing_changes(client, akto
 
 def test_a_meeting_planned_for_later_cannot_be_recorded_as_held_yet(client, aktobe):
     later = meeting_plan(
-        council=aktobe["aktobe"], planned_at=at(today() + dt.timedelta(days=3)), place="Зал", by=SYSTEM
+        council=aktobe["aktobe"],
+        planned_at=at(today() + dt.timedelta(days=3)),
+        place=Texts(ru="Зал"),
+        by=SYSTEM,
     )
     sign_in(client, aktobe["secretary"])
     page = client.get(reverse("councils:staff_meeting", args=["aktobe", later.pk])).content.decode()
@@ -237,7 +243,7 @@ def test_a_proposal_goes_from_draft_to_answered(client, aktobe):
         reverse("councils:proposal_new", args=["aktobe"]),
         {
             "kind": "legislative",
-            "addressee": "Фракция в Мажилисе",
+            "addressee_ru": "Фракция в Мажилисе",
             "title_ru": "О доступе к информации",
             "text_ru": "Дополнить закон.",
             "meetings": [aktobe["meeting"].pk],

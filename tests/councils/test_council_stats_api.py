@@ -50,7 +50,7 @@ def activity(councils):
         p = proposal_create(
             council=councils["aktobe"],
             kind="state_body",
-            addressee="Акимат",
+            addressee=Texts(ru="Акимат"),
             title=Texts(ru=title),
             text=Texts(ru="Текст"),
             by=by,

@@ -76,11 +76,13 @@ KAZAKH_LETTERS = set("әғқңөұүһі")
 
 
 def test_every_text_the_pages_show_is_written_in_russian_kazakh_and_english(demo, db):
-    """Issue 15: a Kazakh or an English page shows the demo's agenda titles, decisions, proposals,
-    answers, news and primaries in its own language, never Russian left over."""
+    """Issue 15: a Kazakh or an English page shows the demo's agenda titles, decisions, meeting places
+    and minutes, proposals, their addressees and answers, news and primaries in its own language, never
+    Russian left over."""
     texts = {
         AgendaItem: ["title", "decision"],
-        Proposal: ["title", "text", "answer"],
+        Meeting: ["place", "minutes"],
+        Proposal: ["addressee", "title", "text", "answer"],
         News: ["title", "body"],
         Primary: ["title", "description"],
     }
