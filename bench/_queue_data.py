@@ -42,6 +42,7 @@ from adal.core.permissions import SYSTEM
 from adal.core.selectors import regions_current
 from adal.core.services import unit_create
 from adal.core.workdays import calendar, local_zone
+from adal.demo.scenario import branch_names, office_names
 from adal.hotline.identity import identity_seal
 from adal.hotline.models import Category, Channel, IdentityMode, Message, Report
 
@@ -260,9 +261,7 @@ def build_org() -> Org:
     region_units, district_units, districts_of = {}, {}, {}
     for region in regions_current():
         branch = unit_create(
-            name_ru=f"Филиал: {region.name_ru}",
-            name_kk=f"Филиал: {region.name_kk}",
-            name_en=f"Branch: {region.name_en}",
+            **branch_names(region),  # as the demo names them: "Филиал: Астана", not "Филиал: город Астана"
             level=Unit.Level.REGION,
             parent=centre,
             territory=region,
@@ -272,9 +271,7 @@ def build_org() -> Org:
         districts_of[region.pk] = []
         for district in Territory.objects.filter(parent=region, valid_to__isnull=True).order_by("kato"):
             district_units[district.pk] = unit_create(
-                name_ru=f"Отделение: {district.name_ru}",
-                name_kk=f"Бөлімше: {district.name_kk}",
-                name_en=f"Office: {district.name_en}",
+                **office_names(district),
                 level=Unit.Level.DISTRICT,
                 parent=branch,
                 territory=district,

@@ -7,6 +7,10 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from adal.core.models import AuditEvent, Territory, TerritoryName, Unit, User, WorkdayException
@@ -165,10 +169,14 @@ class TerritoryAdmin(ServiceModelAdmin):
     search_fields = ["kato", "name_ru", "name_kk", "name_en"]
 
 
+NAMES = ["name_ru", "name_kk", "name_en"]
+NAMED_FROM_TO = "core/staff/_named_from_to.html"  # a former name's period, as the staff page shows it
+
+
 class UnitForm(forms.ModelForm):
     class Meta:
         model = Unit
-        fields = ["name_ru", "name_kk", "name_en", "level", "parent", "territory", "valid_from", "valid_to"]
+        fields = [*NAMES, "level", "parent", "territory", "valid_from", "valid_to"]
 
     def clean(self):
         data = super().clean()
@@ -182,7 +190,8 @@ class UnitForm(forms.ModelForm):
 @admin.register(Unit)
 class UnitAdmin(ServiceModelAdmin):
     """Units are created, renamed and moved through their services, which keep each unit's path (its
-    staff's scope) right; a move carries everything below the unit with it."""
+    staff's scope) right; a move carries everything below the unit with it. Names change only on the
+    staff page of units, which keeps the former ones."""
 
     capability = "unit.manage"
     form = UnitForm
@@ -190,8 +199,28 @@ class UnitAdmin(ServiceModelAdmin):
     list_filter = ["level"]
     search_fields = ["name_ru", "name_kk", "name_en"]
 
+    def get_fields(self, request, obj=None):
+        fields = [*UnitForm.Meta.fields, "path"]
+        return [*fields[:3], "former_names", "rename", *fields[3:]] if obj else fields
+
     def get_readonly_fields(self, request, obj=None):
-        return ["level", "path"] if obj else ["path"]
+        # A name edited in place would lose the former one, which the figures of earlier days still
+        # show: a unit is renamed on its staff page, through ``unit_rename``.
+        return [*NAMES, "former_names", "rename", "level", "path"] if obj else ["path"]
+
+    @admin.display(description=_("Former names"))
+    def former_names(self, unit):
+        named = [(n.name, render_to_string(NAMED_FROM_TO, {"former": n})) for n in unit.dated_names.all()]
+        return format_html_join(mark_safe("<br>"), "{} ({})", named) or "—"
+
+    @admin.display(description=_("Rename"))
+    def rename(self, unit):
+        return format_html(
+            '<a href="{}">{}</a><div class="help">{}</div>',
+            reverse("core:staff_unit_rename", args=[unit.pk]),
+            _("Rename the unit"),
+            _("The staff page keeps the former name for the figures of the days before the rename."),
+        )
 
     def service_create(self, request, obj, form):
         values = {name: form.cleaned_data.get(name) for name in UnitForm.Meta.fields}

@@ -79,31 +79,19 @@ class Territory(models.Model):
         return self.kind in (self.Kind.REGION, self.Kind.CITY)
 
 
-class TerritoryName(models.Model):
-    """A name a territory bore for a time: the capital was Nur-Sultan from 23 March 2019 to 17 September
-    2022. Outside every such period the territory's own names (today's) apply. Reference data that ships
-    with the code (``adal.core.territories.NAMES``); read through ``adal.core.selectors.names_on``."""
+class DatedName(models.Model):
+    """A name a territory or a unit bore for a time, from ``valid_from`` (inclusive; null: since it was
+    created) to ``valid_to`` (exclusive). Outside every such period its own names (today's) apply;
+    ``adal.core.selectors.NamesOfTheTime`` reads them."""
 
-    territory = models.ForeignKey(Territory, models.CASCADE, related_name="dated_names")
-    name_ru = models.CharField(_("name (Russian)"), max_length=200)
-    name_kk = models.CharField(_("name (Kazakh)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_ru = models.CharField(_("name (Russian)"), max_length=255)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
     class Meta:
-        ordering = ["territory", "valid_from"]
-        verbose_name = _("former name of a territory")
-        verbose_name_plural = _("former names of territories")
-        constraints = [
-            models.UniqueConstraint(fields=["territory", "valid_from"], name="territory_name_once_per_start"),
-            models.CheckConstraint(
-                condition=models.Q(valid_from__isnull=True)
-                | models.Q(valid_to__isnull=True)
-                | models.Q(valid_from__lt=models.F("valid_to")),
-                name="territory_name_starts_before_it_ends",
-            ),
-        ]
+        abstract = True
 
     def __str__(self):
         return self.name
@@ -114,6 +102,41 @@ class TerritoryName(models.Model):
         return (self.valid_from is None or self.valid_from <= on) and (
             self.valid_to is None or on < self.valid_to
         )
+
+    @property
+    def last_day(self):
+        """The last day this was the name (``valid_to`` is the first day of the next)."""
+        return self.valid_to and self.valid_to - dt.timedelta(days=1)
+
+    @staticmethod
+    def starts_before_it_ends(name: str) -> models.CheckConstraint:
+        return models.CheckConstraint(
+            condition=models.Q(valid_from__isnull=True)
+            | models.Q(valid_to__isnull=True)
+            | models.Q(valid_from__lt=models.F("valid_to")),
+            name=name,
+        )
+
+
+class TerritoryName(DatedName):
+    """A name a territory bore for a time: the capital was Nur-Sultan from 23 March 2019 to 17 September
+    2022. Reference data that ships with the code (``adal.core.territories.NAMES``); read through
+    ``adal.core.selectors.names_on``."""
+
+    territory = models.ForeignKey(Territory, models.CASCADE, related_name="dated_names")
+    # As long as a territory's own names.
+    name_ru = models.CharField(_("name (Russian)"), max_length=200)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+
+    class Meta:
+        ordering = ["territory", "valid_from"]
+        verbose_name = _("former name of a territory")
+        verbose_name_plural = _("former names of territories")
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "valid_from"], name="territory_name_once_per_start"),
+            DatedName.starts_before_it_ends("territory_name_starts_before_it_ends"),
+        ]
 
 
 class Unit(models.Model):
@@ -154,18 +177,12 @@ class Unit(models.Model):
         return self.parent_id is None and not Unit.objects.filter(parent=None).exclude(pk=self.pk).exists()
 
 
-class UnitName(models.Model):
-    """A name a unit bore for a time, from ``valid_from`` (inclusive; null: since it was created) to
-    ``valid_to`` (exclusive): the branch in the capital was "Branch: Nur-Sultan" from 23 March 2019 to 17
-    September 2022. Outside every such period the unit's own names (today's) apply. Written by
-    ``adal.core.services.unit_rename``; read through ``adal.core.selectors.unit_names_on``."""
+class UnitName(DatedName):
+    """A name a unit bore for a time: the branch in the capital was "Branch: Nur-Sultan" from 23 March
+    2019 to 17 September 2022. Written by ``adal.core.services.unit_rename``; read through
+    ``adal.core.selectors.unit_names_on``."""
 
     unit = models.ForeignKey(Unit, models.CASCADE, related_name="dated_names")
-    name_ru = models.CharField(_("name (Russian)"), max_length=255)
-    name_kk = models.CharField(_("name (Kazakh)"), max_length=255)
-    name_en = models.CharField(_("name (English)"), max_length=255)
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
     class Meta:
         # The oldest first on every database (PostgreSQL sorts a null last): it has no start.
@@ -174,24 +191,8 @@ class UnitName(models.Model):
         verbose_name_plural = _("former names of units")
         constraints = [
             models.UniqueConstraint(fields=["unit", "valid_from"], name="unit_name_once_per_start"),
-            models.CheckConstraint(
-                condition=models.Q(valid_from__isnull=True)
-                | models.Q(valid_to__isnull=True)
-                | models.Q(valid_from__lt=models.F("valid_to")),
-                name="unit_name_starts_before_it_ends",
-            ),
+            DatedName.starts_before_it_ends("unit_name_starts_before_it_ends"),
         ]
-
-    def __str__(self):
-        return self.name
-
-    name = InLanguage()
-    is_valid_on = TerritoryName.is_valid_on
-
-    @property
-    def last_day(self):
-        """The last day the unit bore this name (``valid_to`` is the first day of the next)."""
-        return self.valid_to and self.valid_to - dt.timedelta(days=1)
 
 
 class Role(models.TextChoices):

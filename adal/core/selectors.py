@@ -30,63 +30,47 @@ def central_unit() -> Unit | None:
 
 
 class NamesOfTheTime:
-    """The dated names of some territories, read in one query: ``names.on(territory, day)`` is what
-    names it on that day (a ``TerritoryName``, or the territory itself when no dated name covers the
-    day); either has ``name`` (in the active language) and ``name_ru`` / ``name_kk`` / ``name_en``."""
+    """The dated names of some territories, or of some units, read in one query: ``names.on(named, day)``
+    is what names it on that day (a ``TerritoryName`` or ``UnitName``, or the territory or unit itself
+    when no dated name covers the day); either has ``name`` (in the active language) and ``name_ru`` /
+    ``name_kk`` / ``name_en``."""
 
-    def __init__(self, territories: Iterable[Territory]):
-        self.dated: dict[int, list[TerritoryName]] = defaultdict(list)
-        for name in TerritoryName.objects.filter(territory__in=[t.pk for t in territories]):
-            self.dated[name.territory_id].append(name)
+    def __init__(self, named: Iterable[Territory] | Iterable[Unit]):
+        self.named = list(named)
+        self.dated: dict[int, list[TerritoryName | UnitName]] = defaultdict(list)
+        if not self.named:
+            return
+        link = type(self.named[0]).dated_names.field  # the dated name's foreign key to what it names
+        for name in link.model.objects.filter(**{f"{link.name}__in": [n.pk for n in self.named]}):
+            self.dated[getattr(name, link.attname)].append(name)
 
-    def on(self, territory: Territory, day: dt.date) -> Territory | TerritoryName:
-        return next((n for n in self.dated[territory.pk] if n.is_valid_on(day)), territory)
+    def on(self, named: Territory | Unit, day: dt.date) -> Territory | TerritoryName | Unit | UnitName:
+        return next((n for n in self.dated[named.pk] if n.is_valid_on(day)), named)
+
+    def by(self, key: str, day: dt.date) -> dict:
+        """What names each on ``day``, by its attribute ``key``."""
+        return {getattr(named, key): self.on(named, day) for named in self.named}
 
 
 def names_on(territories: Iterable[Territory], day: dt.date) -> dict[str, Territory | TerritoryName]:
     """By KATO code, what names each territory on ``day``: a period's pages and figures name the
     regions as they were named then (Nur-Sultan in 2019, Astana since September 2022)."""
-    territories = list(territories)
-    names = NamesOfTheTime(territories)
-    return {t.kato: names.on(t, day) for t in territories}
-
-
-def territory_name(territory: Territory, on: dt.date, lang: str | None = None) -> str:
-    """The territory's name on ``on``, in ``lang`` ("ru", "kk" or "en"; default: the active language)."""
-    named = NamesOfTheTime([territory]).on(territory, on)
-    if lang is None:
-        return named.name
-    return getattr(named, f"name_{lang}", "") or named.name_ru
-
-
-class UnitNamesOfTheTime:
-    """The dated names of some units, read in one query: ``names.on(unit, day)`` is what names it on that
-    day (a ``UnitName``, or the unit itself when no dated name covers the day), as ``NamesOfTheTime``
-    does for territories."""
-
-    def __init__(self, units: Iterable[Unit]):
-        self.dated: dict[int, list[UnitName]] = defaultdict(list)
-        for name in UnitName.objects.filter(unit__in=[u.pk for u in units]):
-            self.dated[name.unit_id].append(name)
-
-    def on(self, unit: Unit, day: dt.date) -> Unit | UnitName:
-        return next((n for n in self.dated[unit.pk] if n.is_valid_on(day)), unit)
+    return NamesOfTheTime(territories).by("kato", day)
 
 
 def unit_names_on(units: Iterable[Unit], day: dt.date) -> dict[int, Unit | UnitName]:
     """By primary key, what names each unit on ``day``: a period's figures name a unit as it was named
     then ("Branch: Nur-Sultan" in 2019), not as an administrator has renamed it since."""
-    units = list(units)
-    names = UnitNamesOfTheTime(units)
-    return {u.pk: names.on(u, day) for u in units}
+    return NamesOfTheTime(units).by("pk", day)
 
 
-def unit_name(unit: Unit, on: dt.date, lang: str | None = None) -> str:
-    """The unit's name on ``on``, in ``lang`` ("ru", "kk" or "en"; default: the active language)."""
-    named = UnitNamesOfTheTime([unit]).on(unit, on)
+def name_on(named: Territory | Unit, on: dt.date, lang: str | None = None) -> str:
+    """The territory's or unit's name on ``on``, in ``lang`` ("ru", "kk" or "en"; default: the active
+    language)."""
+    name = NamesOfTheTime([named]).on(named, on)
     if lang is None:
-        return named.name
-    return getattr(named, f"name_{lang}", "") or named.name_ru
+        return name.name
+    return getattr(name, f"name_{lang}", "") or name.name_ru
 
 
 def last_unit_rename(unit: Unit) -> UnitName | None:

@@ -163,9 +163,7 @@ def build_units() -> dict[str, Unit]:
     for parent_kato in DISTRICT_UNIT_PARENTS:
         for district in Territory.objects.filter(parent__kato=parent_kato).order_by("kato")[:3]:
             units[district.kato] = unit_create(
-                name_ru=f"Отделение: {district.name_ru}",
-                name_kk=f"Бөлімше: {district.name_kk}",
-                name_en=f"Office: {district.name_en}",
+                **office_names(district),
                 level=Unit.Level.DISTRICT,
                 parent=units[parent_kato],
                 territory=district,
@@ -181,6 +179,15 @@ def branch_names(named) -> dict[str, str]:
         "name_ru": f"Филиал: {named.name_ru.removeprefix('город ')}",
         "name_kk": f"Филиал: {named.name_kk.removesuffix(' қаласы')}",
         "name_en": f"Branch: {named.name_en}",
+    }
+
+
+def office_names(district: Territory) -> dict[str, str]:
+    """A district office is named after its district."""
+    return {
+        "name_ru": f"Отделение: {district.name_ru}",
+        "name_kk": f"Бөлімше: {district.name_kk}",
+        "name_en": f"Office: {district.name_en}",
     }
 
 

@@ -5,8 +5,11 @@ Coordinates are strings formatted here, so that the page's language cannot put a
 the SVG.
 """
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from django.utils.translation import pgettext
 
 from adal.portal.figures import Figure, Funnel
 from adal.ratings.charts import nice_step, path
@@ -123,8 +126,30 @@ TILES = {
     "790000000": (2, 4),
     "750000000": (5, 4),
 }
+CITIES = {"710000000", "750000000", "790000000"}  # of republican significance: Astana, Almaty, Shymkent
 TILE, GAP = 84, 4
 SHADES = ("#e7f3ef", "#b9ddd1", "#7fc1ab", "#3f9b7f", "#0b5d4b")  # light to dark, by received count
+
+# A tile's label is drawn large enough to read when the map is scaled down to a phone's width (to about
+# half its size): up to two lines of up to LINE characters at LABEL_SIZE, squeezed into INNER when a line
+# would be wider. Longer words are cut, as Russian and Kazakh abbreviate them, after a consonant before a
+# vowel: "Актюбинская" → "Актюб.", "Қарағанды" → "Қарағ.", "Kazakhstan" → "Kaz.".
+LINE, LABEL_SIZE, INNER = 7, 21, 76
+GENERIC = {"область", "облысы", "region", "город", "қаласы", "city"}  # what every tile would repeat
+VOWELS = set("аеёиоуыэюяәіөүұaeiouy")
+# Widths in em, rounded up from a common sans-serif (DejaVu Sans): what a label needs no more exactly.
+EMS = {
+    **dict.fromkeys("ЖШЩЮW", 1.05),
+    **dict.fromkeys("МФЫмшщжюыфmw", 0.88),
+    **dict.fromkeys("ІіIilfjrt.-", 0.33),
+}  # any other capital: 0.72, any other letter: 0.61
+
+
+@dataclass(frozen=True)
+class LabelLine:
+    text: str
+    y: str
+    squeeze: bool  # drawn narrower (``textLength``) to stay inside the tile
 
 
 @dataclass(frozen=True)
@@ -137,6 +162,7 @@ class Tile:
     fill: str
     dark: bool
     then: str = ""  # on today's map of an older period: the region of the time whose figures it shows
+    label: tuple[LabelLine, ...] = ()  # the name, short enough to read on a phone
 
 
 @dataclass(frozen=True)
@@ -146,6 +172,8 @@ class TileMap:
     tile: int
     tiles: list[Tile]
     key: str = "region-map"  # the SVG's id prefix and test id: a page may show two maps
+    label_size: int = LABEL_SIZE
+    inner: int = INNER
 
 
 def tile_map(
@@ -160,6 +188,7 @@ def tile_map(
     region of the time that covered it, whose figures its tile shows (Abai's: East Kazakhstan's)."""
     received = {f.key: f.received for f in figures}
     counts = sorted(v for v in received.values() if v)
+    labels = tile_labels({kato: name for kato, name in regions if kato in TILES})
     tiles = []
     for kato, name in regions:
         if kato not in TILES:
@@ -169,8 +198,50 @@ def tile_map(
         count = received.get(source)
         shade = _shade(count, counts)
         x, y = str(col * (TILE + GAP)), str(row * (TILE + GAP))
-        tiles.append(Tile(kato, name, x, y, count, SHADES[shade], shade > 2, "" if was == name else was))
+        tiles.append(
+            Tile(kato, name, x, y, count, SHADES[shade], shade > 2, "" if was == name else was, labels[kato])
+        )
     return TileMap(7 * (TILE + GAP), 5 * (TILE + GAP), TILE, tiles, key)
+
+
+def tile_labels(names: Mapping[str, str]) -> dict[str, tuple[LabelLine, ...]]:
+    """By KATO code, each tile's label: the name without the word every tile would repeat ("область",
+    "облысы", "Region"), a line per word ("Батыс" / "Қаз."). A region whose label reads like a city's on
+    the same map (Almaty Region and Almaty) is marked as a region on a line of its own."""
+    words = {kato: _label_words(name) for kato, name in names.items()}
+    cities = [words[kato][0].lower() for kato in CITIES & set(words) if len(words[kato]) == 1]
+    for kato, label in words.items():
+        stem = label[0].rstrip(".").lower()
+        if kato not in CITIES and len(label) == 1 and any(city.startswith(stem) for city in cities):
+            words[kato] = [*label, pgettext("a region, abbreviated on a tile of the map", "reg.")]
+    return {kato: _lines(label) for kato, label in words.items()}
+
+
+def _label_words(name: str) -> list[str]:
+    parts = re.findall(r"[^\s-]+-?", name)  # "Западно-Казахстанская" → "Западно-", "Казахстанская"
+    kept = [p for p in parts if p.lower() not in GENERIC] or parts
+    return [_abbreviated(p) for p in kept][:2]
+
+
+def _abbreviated(word: str) -> str:
+    if len(word) <= LINE:
+        return word
+    hyphen = "-" if word.endswith("-") else ""
+    letters = word.removesuffix("-").lower()
+    cut = next((k for k in range(5, 1, -1) if letters[k - 1] not in VOWELS and letters[k] in VOWELS), 4)
+    return f"{word[:cut]}.{hyphen}"
+
+
+def _lines(words: list[str]) -> tuple[LabelLine, ...]:
+    return tuple(
+        LabelLine(word, str(round(LABEL_SIZE * (1.05 + 1.1 * i))), _width(word) > INNER)
+        for i, word in enumerate(words)
+    )
+
+
+def _width(text: str) -> float:
+    """About how wide ``text`` is drawn at LABEL_SIZE."""
+    return LABEL_SIZE * sum(EMS.get(c, 0.72 if c.isupper() else 0.61) for c in text)
 
 
 def _shade(count: int | None, counts: list[int]) -> int:

@@ -202,21 +202,42 @@ def test_the_admin_cannot_make_a_second_root(signed_in, units):
         name_ru="Другой", name_kk="Басқа", name_en="Other", level="centre", new_root=True, by=SYSTEM
     )
     assert other.path == f"/{other.pk}/"
-    # ... whose names the admin then changes like any other's.
+    # ... which the admin then changes like any other.
     response = signed_in.post(
-        reverse("admin:core_unit_change", args=[other.pk]), form_of(other, name_en="Another")
+        reverse("admin:core_unit_change", args=[other.pk]), form_of(other, valid_from="2020-01-01")
     )
     assert response.status_code == 302, response.content.decode()[:3000]
+
+
+def test_the_admin_shows_a_units_names_and_sends_a_rename_to_the_staff_page(signed_in, units):
+    aktobe = units["aktobe"]
+    change = reverse("admin:core_unit_change", args=[aktobe.pk])
+    rename = reverse("core:staff_unit_rename", args=[aktobe.pk])
+    # A name edited in place would lose the former one: the admin does not take it.
+    response = signed_in.post(change, form_of(aktobe, name_en="Aktobe branch"))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    aktobe.refresh_from_db()
+    assert aktobe.name_en == "Aktobe"
+    assert not AuditEvent.objects.filter(action__in=["unit.updated", "unit.renamed"]).exists()
+    page = signed_in.get(change, headers=EN).content.decode()
+    assert f'href="{rename}"' in page and 'name="name_en"' not in page
+    # The staff page renames it and keeps the former name, which the admin then lists.
+    response = signed_in.post(
+        rename, {"name_ru": "Филиал", "name_kk": "Филиал", "name_en": "Aktobe branch", "on": "2020-01-01"}
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    page = signed_in.get(change, headers=EN).content.decode()
+    assert "Aktobe branch" in page and '<div class="readonly">Aktobe (until 31.12.2019)</div>' in page
 
 
 def test_edits_of_units_and_staff_in_the_admin_are_audited(signed_in, units):
     response = signed_in.post(
         reverse("admin:core_unit_change", args=[units["almaty"].pk]),
-        form_of(units["almaty"], name_en="Almaty city", territory=Territory.objects.get(kato="710000000")),
+        form_of(units["almaty"], valid_from="2020-01-01", territory=Territory.objects.get(kato="710000000")),
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     event = AuditEvent.objects.get(action="unit.updated")
-    assert event.data == {"name_en": "Almaty city", "territory": Territory.objects.get(kato="710000000").pk}
+    assert event.data == {"valid_from": "2020-01-01", "territory": Territory.objects.get(kato="710000000").pk}
 
     officer = make_staff("officer", Role.CASE_OFFICER, units["aktobe"])[0]
     change = {

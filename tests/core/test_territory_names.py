@@ -10,7 +10,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from adal.core.models import Territory, TerritoryName
-from adal.core.selectors import names_on, territory_name
+from adal.core.selectors import name_on, names_on
 from adal.core.services import territories_sync
 from adal.core.territories import NAMES, SPLITS, current_regions, region_then, todays_regions
 from adal.core.workdays import local_zone
@@ -37,19 +37,19 @@ def capital(db):
     ],
 )
 def test_the_capital_is_named_as_it_was_on_the_day(capital, day, ru, kk, en):
-    assert [territory_name(capital, day, lang) for lang in ("ru", "kk", "en")] == [ru, kk, en]
+    assert [name_on(capital, day, lang) for lang in ("ru", "kk", "en")] == [ru, kk, en]
 
 
 def test_without_a_language_the_active_one_names_it(capital):
     with translation.override("kk"):
-        assert territory_name(capital, D(2019, 7, 1)) == "Нұр-Сұлтан қаласы"
+        assert name_on(capital, D(2019, 7, 1)) == "Нұр-Сұлтан қаласы"
     with translation.override("en"):
-        assert territory_name(capital, D(2019, 7, 1)) == "Nur-Sultan"
+        assert name_on(capital, D(2019, 7, 1)) == "Nur-Sultan"
 
 
 def test_a_territory_never_renamed_keeps_its_name(db):
     aktobe = Territory.objects.get(kato=AKTOBE)
-    assert territory_name(aktobe, D(2019, 7, 1), "en") == "Aktobe Region"
+    assert name_on(aktobe, D(2019, 7, 1), "en") == "Aktobe Region"
 
 
 def test_names_on_names_many_territories_in_one_query(capital, django_assert_num_queries):

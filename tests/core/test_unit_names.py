@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 
 from adal.core.models import AuditEvent, Role, UnitName
 from adal.core.permissions import SYSTEM, NotAllowed, Refused
-from adal.core.selectors import unit_name, unit_names_on
+from adal.core.selectors import name_on, unit_names_on
 from adal.core.services import unit_rename
 from tests.conftest import make_staff
 
@@ -35,8 +35,8 @@ def test_a_rename_keeps_the_old_names_until_the_day_before(aktobe):
     former = UnitName.objects.get(unit=aktobe)
     assert (former.name_ru, former.name_kk, former.name_en) == ("Актобе", "Ақтөбе", "Aktobe")
     assert (former.valid_from, former.valid_to) == (None, D(2020, 1, 1))  # its last day: 31 December 2019
-    assert unit_name(aktobe, D(2019, 12, 31), "en") == "Aktobe"
-    assert unit_name(aktobe, D(2020, 1, 1), "en") == "Aktobe branch"
+    assert name_on(aktobe, D(2019, 12, 31), "en") == "Aktobe"
+    assert name_on(aktobe, D(2020, 1, 1), "en") == "Aktobe branch"
 
 
 def test_a_second_rename_starts_where_the_first_ended(aktobe):
@@ -44,7 +44,7 @@ def test_a_second_rename_starts_where_the_first_ended(aktobe):
     rename(aktobe, "Third", D(2022, 9, 17))
     names = list(UnitName.objects.filter(unit=aktobe).values_list("name_en", "valid_from", "valid_to"))
     assert names == [("Aktobe", None, D(2019, 3, 23)), ("Second", D(2019, 3, 23), D(2022, 9, 17))]
-    assert [unit_name(aktobe, day, "en") for day in (D(2018, 1, 1), D(2019, 7, 1), D(2023, 1, 1))] == [
+    assert [name_on(aktobe, day, "en") for day in (D(2018, 1, 1), D(2019, 7, 1), D(2023, 1, 1))] == [
         "Aktobe",
         "Second",
         "Third",

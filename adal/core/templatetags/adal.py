@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from adal.core.models import language_shown
-from adal.core.selectors import territory_name
+from adal.core.selectors import name_on
 from adal.core.workdays import local_zone
 
 register = template.Library()
@@ -42,7 +42,7 @@ def named_on(territory, when) -> str:
         return "—"
     if isinstance(when, dt.datetime):
         when = when.astimezone(local_zone()).date()
-    return territory_name(territory, when) if when else territory.name
+    return name_on(territory, when) if when else territory.name
 
 
 @register.filter
