@@ -21,19 +21,45 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "slow: takes minutes; the suite starts it first")
 
 
-# What reads no database gives the same answer on both: the pure statistics (adal.stats imports no
-# Django) and the import layers are tested in the SQLite pass only.
-NO_DATABASE = ("tests/stats/", "tests/test_layers.py")
+# Tested in the SQLite pass only. What reads no database gives the same answer on both: the pure
+# statistics (adal.stats imports no Django) and the import layers. The browser tests read what a page shows
+# and does in the browser; the server's work behind each of their steps is tested on both databases by the
+# tests of its app, through the same views.
+ON_SQLITE_ONLY = ("tests/stats/", "tests/test_layers.py", "tests/browser/")
+
+# Modules whose tests share the demo's replayed fixtures (demo_units, demo_councils, ...; tests/replay.py):
+# one worker runs them all, so that the demo is built once a pass and not once a worker.
+SHARING_THE_DEMO = (
+    "tests/demo/test_demo_councils.py",
+    "tests/demo/test_demo_discipline.py",
+    "tests/portal/test_period_report.py",
+    "tests/portal/test_portal.py",
+    "tests/portal/test_portal_unit_names.py",
+    "tests/portal/test_opendata.py",
+)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist's load scheduling, with the modules sharing the demo as one unit of work. (Its own
+    ``--dist loadgroup`` no longer groups under pytest 9: it renames the tests through an attribute that
+    pytest 9 does not read, and every test became its own unit.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class DemoOnOneWorker(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "the demo" if nodeid.startswith(SHARING_THE_DEMO) else nodeid
+
+    return DemoOnOneWorker(config, log)
 
 
 def pytest_collection_modifyitems(config, items):
     """The longest tests first (the page sweep, then the benchmarks): with a worker per core (./dev test
     runs pytest-xdist) they start at once beside the others instead of running alone at the end."""
     if os.getenv("DATABASE_URL", "").startswith("postgres"):
-        skipped = [item for item in items if item.nodeid.startswith(NO_DATABASE)]
+        skipped = [item for item in items if item.nodeid.startswith(ON_SQLITE_ONLY)]
         if skipped:
             config.hook.pytest_deselected(items=skipped)
-            items[:] = [item for item in items if not item.nodeid.startswith(NO_DATABASE)]
+            items[:] = [item for item in items if not item.nodeid.startswith(ON_SQLITE_ONLY)]
     items.sort(key=lambda item: (not item.get_closest_marker("slow"), not item.get_closest_marker("bench")))
 
 

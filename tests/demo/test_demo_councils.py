@@ -13,10 +13,6 @@ from adal.councils.primaries.selectors import Phase, phase, results
 from adal.councils.selectors import meeting_statistics
 from tests.conftest import demo_councils, demo_units
 
-# The demo's councils and cases are built once a test worker (tests/replay.py): these modules share a
-# worker (./dev test runs pytest-xdist with --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("demo")
-
 H2_2019 = Period(
     start=dt.datetime(2019, 7, 1, tzinfo=local_zone()), end=dt.datetime(2020, 1, 1, tzinfo=local_zone())
 )

@@ -8,10 +8,6 @@ from adal.discipline.models import Proceeding, Status
 from adal.discipline.selectors import discipline_statistics, public_entries
 from tests.conftest import demo_discipline
 
-# The demo's councils and cases are built once a test worker (tests/replay.py): these modules share a
-# worker (./dev test runs pytest-xdist with --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("demo")
-
 H2_2019 = {"date_from": dt.date(2019, 7, 1), "date_to": dt.date(2019, 12, 31)}
 DEPUTY_AKIMS = {
     "Заместитель акима Актюбинской области": "150000000",

@@ -25,10 +25,6 @@ from adal.stats.disclosure import THRESHOLD, suppress
 from tests.conftest import demo_case_volume, demo_councils, demo_discipline, demo_units, make_staff, replayed
 from tests.roadmap.conftest import add_measure
 
-# The demo's councils and cases are built once a test worker (tests/replay.py): these modules share a
-# worker (./dev test runs pytest-xdist with --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("demo")
-
 EN = {"accept-language": "en"}
 H2_2019 = (dt.date(2019, 7, 1), dt.date(2019, 12, 31))
 H1_2025 = (dt.date(2025, 1, 1), dt.date(2025, 6, 30))

@@ -23,10 +23,6 @@ from adal.portal.reports import frozen_reports_for_feed, period_report_data
 from adal.portal.services import report_freeze
 from tests.conftest import demo_councils, demo_discipline, demo_units, make_staff
 
-# The demo's councils and cases are built once a test worker (tests/replay.py): these modules share a
-# worker (./dev test runs pytest-xdist with --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("demo")
-
 H2_2019 = {"from": "2019-07-01", "to": "2019-12-31"}
 FIRST, LAST = dt.date(2019, 7, 1), dt.date(2019, 12, 31)
 KAZAKH_LETTERS = "әғқңөұүһі"

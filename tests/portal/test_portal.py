@@ -15,10 +15,6 @@ from adal.stats.rates import wilson_interval
 from tests.conftest import demo_case_volume, demo_units, make_staff
 from tests.roadmap.conftest import add_measure
 
-# The demo's councils and cases are built once a test worker (tests/replay.py): these modules share a
-# worker (./dev test runs pytest-xdist with --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("demo")
-
 API = "/api/v1/stats/cases"
 EN = {"accept-language": "en"}
 

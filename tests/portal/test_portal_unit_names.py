@@ -19,8 +19,6 @@ from adal.roadmap.services import programme_save, stage_save
 from tests.conftest import demo_units, replayed
 from tests.roadmap.conftest import add_measure
 
-pytestmark = pytest.mark.xdist_group("demo")
-
 API = "/api/v1/stats/cases"
 EN = {"accept-language": "en"}
 D = dt.date
