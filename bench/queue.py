@@ -725,21 +725,30 @@ class Measurer:
         return best
 
     def own_sql_of(self, view) -> int:
-        """Run the view; the nanoseconds its own queries took (their execute calls, on this connection).
-        The time beyond it is Django's and the app's: middleware, the ORM building the queries, the
-        template."""
+        """Run the view; the nanoseconds its own SQL took on this connection: every statement's execute,
+        and every commit (on PostgreSQL a commit waits for its write-ahead log to reach the disk, and
+        psycopg commits outside execute). The time beyond it is Django's and the app's: middleware, the
+        ORM building queries and reading rows, the template."""
         spent = 0
 
-        def timing(execute, sql, params, many, context):
-            nonlocal spent
-            t = time.perf_counter_ns()
-            try:
-                return execute(sql, params, many, context)
-            finally:
-                spent += time.perf_counter_ns() - t
+        def timed(call):
+            def run(*args, **kwargs):
+                nonlocal spent
+                t = time.perf_counter_ns()
+                try:
+                    return call(*args, **kwargs)
+                finally:
+                    spent += time.perf_counter_ns() - t
 
-        with self.connection.execute_wrapper(timing):
-            view()
+            return run
+
+        commit = self.connection._commit
+        self.connection._commit = timed(commit)
+        try:
+            with self.connection.execute_wrapper(lambda execute, *args: timed(execute)(*args)):
+                view()
+        finally:
+            del self.connection._commit  # the class's own again
         return spent
 
     def get(self, client, url: str, expect: int = 200):

@@ -13,6 +13,7 @@ from adal.core.models import Role, Unit
 from adal.core.permissions import SYSTEM
 from adal.core.services import staff_create, staff_totp_reset, unit_create
 from adal.hotline.services import ReportDraft
+from tests import template
 from tests.replay import replayed
 
 
@@ -37,6 +38,41 @@ SHARING_THE_DEMO = (
     "tests/portal/test_portal_unit_names.py",
     "tests/portal/test_opendata.py",
 )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session):
+    """The run's migrated template, before pytest-xdist starts the test processes (tests/template.py)."""
+    config = session.config
+    if not hasattr(config, "workerinput") and not config.option.collectonly:
+        template.build()
+
+
+def pytest_sessionfinish(session):
+    if not hasattr(session.config, "workerinput"):
+        template.remove()
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request) -> bool:
+    """A test database copied from the run's template is kept as it is: migrate has nothing to do."""
+    reuse = request.config.getvalue("reuse_db") and not request.config.getvalue("create_db")
+    return template.in_use() or reuse
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """This process's test database: a copy of the run's template, removed when the process ends."""
+    if not template.in_use():
+        yield
+        return
+    from django.db import connection
+
+    name = connection.creation._get_test_db_name()
+    template.copy_as(name)
+    yield
+    connection.close()
+    template.drop(name)
 
 
 def pytest_xdist_make_scheduler(config, log):

@@ -24,9 +24,9 @@ from adal.stats.rates import (
     Quartiles,
     Share,
     funnel_curve,
-    funnel_limits,
+    funnel_limits_at,
     outside,
-    quartiles,
+    quartiles_of_counts,
     share,
 )
 
@@ -147,7 +147,7 @@ def group_labels(by: str, keys: list[str], on: dt.date) -> dict[str, str]:
 def _figure(key: str, label: str, tally: Tally, hidden: list[bool]) -> Figure:
     counts = {c: None if h else getattr(tally, c) for c, h in zip(COUNTS, hidden, strict=True)}
     on_time = share(tally.answered_on_time, tally.due) if counts["answered_on_time"] is not None else None
-    days = quartiles(tally.working_days) if counts["answered"] is not None else None
+    days = quartiles_of_counts(tally.working_days) if counts["answered"] is not None else None
     return Figure(key, label, **counts, on_time=on_time, working_days=days, suppressed=any(hidden))
 
 
@@ -184,16 +184,18 @@ def _funnel(groups: list[Figure], total: Figure) -> Funnel | None:
     n_max = max((g.on_time.n for g in shown), default=0)
     curves = {level: funnel_curve(target, max(n_max, 10), level) for level in FUNNEL_LEVELS}
     wide, narrow = max(FUNNEL_LEVELS), min(FUNNEL_LEVELS)
+    ns = [g.on_time.n for g in shown]
+    limits = zip(funnel_limits_at(target, ns, wide), funnel_limits_at(target, ns, narrow), strict=True)
     points = [
         FunnelPoint(
             g.key,
             g.label,
             g.on_time.n,
             g.on_time.share,
-            side=outside(g.on_time.share, funnel_limits(target, g.on_time.n, wide)),
-            side_95=outside(g.on_time.share, funnel_limits(target, g.on_time.n, narrow)),
+            side=outside(g.on_time.share, at_wide),
+            side_95=outside(g.on_time.share, at_narrow),
         )
-        for g in shown
+        for g, (at_wide, at_narrow) in zip(shown, limits, strict=True)
     ]
     return Funnel(target, points, curves)
 

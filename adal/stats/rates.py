@@ -13,8 +13,9 @@ is skewed and the normal limits pass 100% (and would wrongly flag a small unit t
 case on time); the exact limits never leave [0, 1] and have the stated probability at every n.
 """
 
+import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,8 +26,9 @@ CONFIDENCE = 0.95
 FUNNEL_LEVELS = (0.95, 0.998)
 
 
+@functools.cache
 def z_for(confidence: float) -> float:
-    """The two-sided normal quantile: 1.959964 for 95%."""
+    """The two-sided normal quantile: 1.959964 for 95% (kept: a page asks for it once a share)."""
     if not 0 < confidence < 1:
         raise ValueError(f"a confidence level lies strictly between 0 and 1, not {confidence}")
     return float(norm.ppf(1 - (1 - confidence) / 2))
@@ -105,8 +107,18 @@ class FunnelLimits:
 def funnel_limits(target: float, n: int, level: float) -> FunnelLimits:
     """The limits at which a unit with n cases would be surprising at this level, were its true share
     the national one."""
+    if n <= 0:
+        raise ValueError("a funnel limit needs at least one case")
+    return funnel_limits_at(target, [n], level)[0]
+
+
+def funnel_limits_at(target: float, ns: Sequence[int], level: float) -> list[FunnelLimits]:
+    """``funnel_limits`` at every n of ``ns``, in two array calls (a few hundred units, or a curve)."""
+    if not len(ns):
+        return []
     tail = (1 - level) / 2
-    return FunnelLimits(n, binomial_limit(target, n, tail), binomial_limit(target, n, 1 - tail))
+    lows, highs = binomial_limits(target, np.array(ns), tail), binomial_limits(target, np.array(ns), 1 - tail)
+    return [FunnelLimits(int(n), float(lo), float(hi)) for n, lo, hi in zip(ns, lows, highs, strict=True)]
 
 
 def funnel_curve(target: float, n_max: int, level: float, points: int = 60) -> list[FunnelLimits]:
@@ -114,9 +126,7 @@ def funnel_curve(target: float, n_max: int, level: float, points: int = 60) -> l
     if n_max < 1:
         return []
     ns = sorted({max(1, round(math.exp(math.log(n_max) * i / (points - 1)))) for i in range(points)})
-    tail = (1 - level) / 2
-    lows, highs = binomial_limits(target, np.array(ns), tail), binomial_limits(target, np.array(ns), 1 - tail)
-    return [FunnelLimits(n, float(lo), float(hi)) for n, lo, hi in zip(ns, lows, highs, strict=True)]
+    return funnel_limits_at(target, ns, level)
 
 
 def outside(observed: float, limits: FunnelLimits) -> int:
@@ -151,3 +161,28 @@ def quartiles(values: Sequence[float]) -> Quartiles | None:
         return None
     ordered = sorted(values)
     return Quartiles(quantile(ordered, 0.25), quantile(ordered, 0.5), quantile(ordered, 0.75), len(ordered))
+
+
+def quartiles_of_counts(counts: Mapping[float, int]) -> Quartiles | None:
+    """``quartiles`` of values given as how many times each occurs ({days: cases}): the same figures
+    without writing out a value per case (a year of a million cases has a few dozen distinct days)."""
+    items = sorted((value, n) for value, n in counts.items() if n > 0)
+    total = sum(n for _value, n in items)
+    if not total:
+        return None
+
+    def nth(k: int) -> float:  # the k-th value (from 0) of the values in order
+        seen = 0
+        for value, n in items:
+            seen += n
+            if k < seen:
+                return value
+        raise IndexError(k)
+
+    def at(q: float) -> float:  # as quantile(): type 7
+        h = (total - 1) * q
+        below = math.floor(h)
+        low, high = nth(below), nth(min(below + 1, total - 1))
+        return low + (h - below) * (high - low)
+
+    return Quartiles(at(0.25), at(0.5), at(0.75), total)

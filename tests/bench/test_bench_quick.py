@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bench._common import MIGRATED_POSTGRES, MIGRATED_SQLITE
+from tests import template
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "bench"
@@ -41,38 +41,13 @@ def backend_args(script: str, tmp_path: Path) -> list[str]:
     return ["--backend", "postgres", "--pg-admin-url", admin, "--pg-database", name]
 
 
-def pg_admin(url, *statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(
-        url._replace(scheme="postgresql", path="/postgres").geturl(), autocommit=True
-    ) as conn:
-        for statement in statements:
-            conn.execute(statement)
-
-
 @pytest.fixture(scope="session")
-def migrated(tmp_path_factory):
-    """One migrated database of this run's kind for every quick run of this test worker: the scripts
-    start from a copy of it (bench/_common.py, migrate) instead of migrating each their own."""
-    env = dict(os.environ)
-    if this_runs_database() == "sqlite":
-        path = tmp_path_factory.mktemp("bench") / "migrated.sqlite3"
-        env["DATABASE_URL"] = f"sqlite:///{path}"
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
-        )
-        yield {MIGRATED_SQLITE: str(path)}
-        return
-    url = urlsplit(os.environ["DATABASE_URL"])
-    name = f"{url.path.lstrip('/') or 'adal'}_quick_migrated_{os.getenv('PYTEST_XDIST_WORKER', 'main')}"
-    pg_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
-    env["DATABASE_URL"] = url._replace(path=f"/{name}").geturl()
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
-    )
-    yield {MIGRATED_POSTGRES: name}
-    pg_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def migrated():
+    """The scripts start from a copy of the run's migrated template (tests/template.py; bench/_common.py,
+    migrate) instead of migrating each their own database."""
+    environment = template.bench_environment()
+    assert environment, "the test run migrates a template before the tests (tests/conftest.py)"
+    return environment
 
 
 @pytest.mark.parametrize("script", SCRIPTS)

@@ -95,6 +95,9 @@ def test_the_councils_statistics_moved_to_the_portal(client, db):
 def test_the_methodology_defines_every_figure(client, db):
     html = client.get(reverse("portal:methodology"), headers={"accept-language": "kk"}).content.decode()
     assert "Мерзімі келген істер" in html
+    # Which figures the small-numbers rule covers, and why the councils' and discipline's do not need it.
+    assert "Кеңестер және партиялық жауапкершілік" in html
+    assert "шағын сандар ережесі оларға қолданылмайды" in html
 
 
 def test_the_dashboard_shows_the_road_map_as_of_the_periods_end(client, units):

@@ -18,6 +18,7 @@ from adal.stats.rates import (
     funnel_limits,
     outside,
     quartiles,
+    quartiles_of_counts,
     share,
     wilson_interval,
 )
@@ -111,3 +112,11 @@ def test_quartiles_agree_with_numpy(days):
 
 def test_no_values_have_no_quartiles():
     assert quartiles([]) is None
+    assert quartiles_of_counts({}) is None and quartiles_of_counts({3: 0}) is None
+
+
+@SETTINGS
+@given(st.dictionaries(st.integers(0, 120), st.integers(0, 50), max_size=30))
+def test_quartiles_of_counts_are_those_of_the_values_written_out(counts):
+    written_out = [days for days, n in counts.items() for _ in range(n)]
+    assert quartiles_of_counts(counts) == quartiles(written_out)
