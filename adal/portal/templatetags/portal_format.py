@@ -14,11 +14,19 @@ register = template.Library()
 HIDDEN = "—"
 
 
+def whole(n: int, grouped: bool = False) -> str:
+    """A whole number in the reader's locale. Below a thousand every locale writes it as Python does, and
+    a statistics page writes a thousand of them: those skip the locale's formatter."""
+    if isinstance(n, int) and -1000 < n < 1000:
+        return str(n)
+    return number_format(n, 0, force_grouping=grouped)
+
+
 @register.filter
 def percent(value) -> str:
     if value is None:
         return HIDDEN
-    return f"{number_format(round(value * 100), 0)}%"
+    return f"{whole(round(value * 100))}%"
 
 
 @register.filter
@@ -29,9 +37,9 @@ def share_with_interval(share) -> str:
     low, high = round(share.low * 100), round(share.high * 100)
     return _("%(share)s (%(low)s–%(high)s%%), n = %(n)s") % {
         "share": percent(share.share),
-        "low": number_format(low, 0),
-        "high": number_format(high, 0),
-        "n": number_format(share.n, 0, force_grouping=True),
+        "low": whole(low),
+        "high": whole(high),
+        "n": whole(share.n, grouped=True),
     }
 
 
@@ -39,12 +47,14 @@ def share_with_interval(share) -> str:
 def days(value) -> str:
     if value is None or value == "":  # an absent quartile resolves to "" in a template
         return HIDDEN
-    return number_format(round(value, 1), 0 if float(value).is_integer() else 1)
+    if float(value).is_integer():
+        return whole(int(value))
+    return number_format(round(value, 1), 1)
 
 
 @register.filter
 def count(value) -> str:
-    return HIDDEN if value is None or value == "" else number_format(value, 0, force_grouping=True)
+    return HIDDEN if value is None or value == "" else whole(value, grouped=True)
 
 
 # ---------------------------------------------------------------- the period report's data (plain JSON)
