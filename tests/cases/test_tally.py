@@ -235,8 +235,7 @@ def days_around_now() -> Period:
 
 def as_compared(tallies: dict) -> dict:
     return {
-        k: (t.received, t.due, t.answered, t.answered_on_time, t.working_days)
-        for k, t in tallies.items()
+        k: (t.received, t.due, t.answered, t.answered_on_time, t.working_days) for k, t in tallies.items()
     }
 
 
