@@ -182,25 +182,25 @@ def print_backend(backend: str, measured: dict) -> None:
 
 def write_readme(results: dict) -> None:
     rows = [
-        f"| {results['date']} | {results['commit']} | {backend} | {m['page']} | {m['view_p50']:.1f} "
+        f"| {results['date']} ({results['commit']}) | {backend} | {m['page']} | {m['view_p50']:.1f} "
         f"| {m['view_p95']:.1f} | {m['sql_p50']:.1f} | {m['view_p50'] - m['sql_p50']:.1f} "
         f"| {m['cases_sql_p50']:.1f} | {m['cohort_rows']:,} |"
         for backend, b in results["backends"].items()
         for m in b["pages"]
     ]
     header = (
-        "| date | commit | backend | page | view p50 ms | view p95 ms (< 200) | SQL p50 ms | outside SQL ms "
-        "(< 50) | counts from the cases ms | cohort rows |\n|---|---|---|---|--:|--:|--:|--:|--:|--:|"
+        "| date (commit) | backend | page | view p50 ms | view p95 ms (< 200) | SQL p50 ms | outside SQL ms "
+        "(< 50) | counts from the cases ms | cohort rows |\n|---|---|---|--:|--:|--:|--:|--:|--:|"
     )
     text = c.replace_block(README.read_text(), "portal-results", header + "\n" + "\n".join(rows))
     reports = [
-        f"| {results['date']} | {results['commit']} | {backend} | {b['report']['page_s_max']:.2f} "
+        f"| {results['date']} ({results['commit']}) | {backend} | {b['report']['page_s_max']:.2f} "
         f"| {b['report']['pdf_s_min']:.2f} | {b['report']['pdf_s_max']:.2f} | {b['report']['pdf_bytes']:,} |"
         for backend, b in results["backends"].items()
     ]
     header = (
-        "| date | commit | backend | report page s (slowest) | PDF s (fastest) | PDF s (slowest, < 10) "
-        "| PDF bytes |\n|---|---|---|--:|--:|--:|--:|"
+        "| date (commit) | backend | report page s (slowest) | PDF s (fastest) | PDF s (slowest, < 10) "
+        "| PDF bytes |\n|---|---|--:|--:|--:|--:|"
     )
     README.write_text(c.replace_block(text, "portal-report-results", header + "\n" + "\n".join(reports)))
 
