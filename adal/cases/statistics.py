@@ -125,7 +125,9 @@ def _tallies_of_cohort(first: dt.date, last: dt.date, by: str, now: dt.datetime)
         rows = cursor.fetchall()
     tallies: dict[str, Tally] = {}
     for key, answered_days, on_time, due_day, n in rows:
-        t = tallies.get(key) or tallies.setdefault(key, Tally())
+        t = tallies.get(key)
+        if t is None:
+            t = tallies[key] = Tally()
         t.received += n
         if answered_days != NOT_ANSWERED:
             t.due += n

@@ -15,6 +15,7 @@ case on time); the exact limits never leave [0, 1] and have the stated probabili
 
 import functools
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -147,25 +148,15 @@ class Quartiles:
     n: int
 
 
-def quantile(ordered: Sequence[float], q: float) -> float:
-    """Linear interpolation between order statistics (Hyndman and Fan's type 7, numpy's default)."""
-    h = (len(ordered) - 1) * q
-    below = math.floor(h)
-    above = min(below + 1, len(ordered) - 1)
-    return ordered[below] + (h - below) * (ordered[above] - ordered[below])
-
-
 def quartiles(values: Sequence[float]) -> Quartiles | None:
     """The median and the quartiles around it; None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return Quartiles(quantile(ordered, 0.25), quantile(ordered, 0.5), quantile(ordered, 0.75), len(ordered))
+    return quartiles_of_counts(Counter(values))
 
 
 def quartiles_of_counts(counts: Mapping[float, int]) -> Quartiles | None:
-    """``quartiles`` of values given as how many times each occurs ({days: cases}): the same figures
-    without writing out a value per case (a year of a million cases has a few dozen distinct days)."""
+    """``quartiles`` of values given as how many times each occurs ({days: cases}), without writing out a
+    value per case (a year of a million cases has a few dozen distinct days). Linear interpolation between
+    order statistics: Hyndman and Fan's type 7, numpy's default."""
     items = sorted((value, n) for value, n in counts.items() if n > 0)
     total = sum(n for _value, n in items)
     if not total:
@@ -179,7 +170,7 @@ def quartiles_of_counts(counts: Mapping[float, int]) -> Quartiles | None:
                 return value
         raise IndexError(k)
 
-    def at(q: float) -> float:  # as quantile(): type 7
+    def at(q: float) -> float:
         h = (total - 1) * q
         below = math.floor(h)
         low, high = nth(below), nth(min(below + 1, total - 1))
