@@ -35,7 +35,16 @@ from django.db.models import Count
 from django.utils import timezone
 
 from adal.cases.clocks import Clock
-from adal.cases.models import OPEN_STATES, Case, CaseEvent, ResponsePolicy, State, StateBodyRequest
+from adal.cases.models import (
+    OPEN_STATES,
+    Case,
+    CaseEvent,
+    ResponsePolicy,
+    RiskAssessment,
+    RiskLevel,
+    State,
+    StateBodyRequest,
+)
 from adal.cases.tally import tally_rebuild
 from adal.core.models import Role, Territory, Unit, User
 from adal.core.permissions import SYSTEM
@@ -780,7 +789,8 @@ def load(n: int, *, log=print) -> dict:
 
 def enrich_focus_case(org: Org) -> int:
     """The case opened on the case page: an in-review case of the focus region's branch, with a
-    timeline, a conversation and a request to a state body, as a busy case has."""
+    timeline, a conversation and a request to a state body, as a busy case has, and the risk assessment
+    that every triage records."""
     branch = org.region_units[Territory.objects.get(kato=FOCUS_REGION).pk]
     case = (
         Case.objects.filter(
@@ -828,7 +838,19 @@ def enrich_focus_case(org: Org) -> int:
             due_at=at + dt.timedelta(days=14),
             sent_by=head,
         )
+        focus_risk_assess(case, head)
     return case.pk
+
+
+def focus_risk_assess(case: Case, by: User) -> None:
+    RiskAssessment.objects.create(
+        case=case,
+        level=RiskLevel.LOW,
+        reason="Анонимность не нарушена: по фактам заявителя не установить.",
+        assessed_at=case.registered_at,
+        assessed_by=by,
+        actor_label=by.username,
+    )
 
 
 def analyse() -> None:

@@ -115,17 +115,22 @@ class IdentityPanel:
     requests: list[DisclosureRequest]
 
 
-def identity_panel(user, case: Case) -> IdentityPanel:
+def identity_panel(user, case: Case, records: frozenset[str]) -> IdentityPanel:
+    """``records``: what the case has (adal.cases.selectors.case_records); what it has none of is not read."""
     report = case.report
     mode = report.identity_mode
-    requests = list(case.disclosure_requests.select_related("requester", "decided_by"))
+    requests = []
+    if "disclosure_requests" in records:
+        requests = list(case.disclosure_requests.select_related("requester", "decided_by"))
     mine = next((r for r in requests if r.requester_id == user.pk), None)
-    confidential = mode == IdentityMode.CONFIDENTIAL and identity_exists(report)
-    granted = disclosure_open_to(user, case) if confidential else None
+    sealed = "reporter_identity" in records
+    confidential = mode == IdentityMode.CONFIDENTIAL and sealed
+    # A grant is one's own request: without one there is nothing to look up.
+    granted = disclosure_open_to(user, case) if confidential and mine else None
     return IdentityPanel(
         mode=mode,
         mode_label=report.get_identity_mode_display(),
-        open_identity=identity_for(user, case) if mode == IdentityMode.OPEN else None,
+        open_identity=identity_for(user, case) if mode == IdentityMode.OPEN and sealed else None,
         has_identity=mode == IdentityMode.OPEN or confidential,
         mine=mine,
         granted=granted,

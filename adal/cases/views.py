@@ -17,7 +17,14 @@ from adal.cases import services as s
 from adal.cases.links import linked_to
 from adal.cases.models import OPEN_STATES, Case, RiskLevel, State, StateBodyRequest
 from adal.cases.retention import RetentionRefused, case_hold_lift, case_hold_place, retention_of
-from adal.cases.selectors import QueueFilters, case_for, case_retaliation, queue_counts, queue_page
+from adal.cases.selectors import (
+    QueueFilters,
+    case_for,
+    case_records,
+    case_retaliation,
+    queue_counts,
+    queue_page,
+)
 from adal.core.audit import audit_record
 from adal.core.files import read_decrypted
 from adal.core.permissions import may, requires
@@ -167,10 +174,16 @@ def _bound(name, case, user, data=None):
 
 def _render_case(request, case, *, failed=None, status=200):
     """The case page. Action forms are built only when opened (?action=, or fetched by HTMX when their
-    <details> opens): rendering every form's widgets would cost more than the rest of the page."""
+    <details> opens): rendering every form's widgets would cost more than the rest of the page. Of the
+    records shown in panels of their own, only those the case has are read (case_records)."""
     with transaction.atomic():
         audit_record(action="case.content_read", actor=request.user, target=case)
-    requests = list(case.requests.all())
+    records = case_records(case)
+
+    def those(name, read):
+        return read() if name in records else []
+
+    requests = those("requests", lambda: list(case.requests.all()))
     opened = failed.prefix if failed else request.GET.get("action")
 
     def form_for(name):
@@ -179,24 +192,24 @@ def _render_case(request, case, *, failed=None, status=200):
         return _bound(name, case, request.user) if name == opened else None
 
     actions = [(name, form_for(name)) for name in _action_names(case, request.user, requests)]
-    retaliation = case_retaliation(request.user, case)
+    retaliation = case_retaliation(request.user, case, records)
     context = {
         "case": case,
         "report": case.report,
         "events": case.events.select_related("actor"),
-        "conversation": case.report.messages.all(),
-        "attachments": case.report.attachments.all(),
-        "transcript": transcript_of(case.report),
+        "conversation": those("messages", case.report.messages.all),
+        "attachments": those("attachments", case.report.attachments.all),
+        "transcript": transcript_of(case.report) if "transcript" in records else None,
         "requests": requests,
-        "measures": case.measures.all(),
-        "links": case.links.select_related("other__report"),
+        "measures": those("measures", case.measures.all),
+        "links": those("links", lambda: case.links.select_related("other__report")),
         "actions": actions,
         "may_put_on_agenda": may(request.user, "council.put_case_on_agenda", case),
-        "linked": linked_to(case, request.user),
-        "identity": d.identity_panel(request.user, case),
+        "linked": linked_to(case, request.user, records),
+        "identity": d.identity_panel(request.user, case, records),
         "disclosure_form": f.DisclosureRequestForm(prefix="disclosure"),
         "labels": {name: s.RULES[name].label for name in s.RULES},
-        "retention": retention_of(case),
+        "retention": retention_of(case, with_holds="legal_holds" in records),
         "hold_form": f.HoldForm(prefix="hold"),
         "retaliation": retaliation,
         "risk_labels": dict(RiskLevel.choices),

@@ -246,3 +246,85 @@ def test_the_timeline_names_staff_by_name_without_a_query_a_row(client, org, new
     with CaptureQueriesContext(connection) as after:
         client.get(url)
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def _panel_reads(queries, tables) -> set[str]:
+    """The tables of ``tables`` that a statement other than case_records' own read from."""
+    read = set()
+    for q in queries:
+        sql = q["sql"].lower()
+        if not sql.startswith("select exists"):
+            read |= {t for t in tables if f'from "{t}"' in sql}
+    return read
+
+
+def test_the_case_page_reads_only_the_records_the_case_has(client, org, new_case, draft, pdf_bytes):
+    """case_records says in one statement which of the page's panels have anything; the page reads
+    those and shows them, and reads none of the others' tables."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from adal.cases.links import linked_pointers
+    from adal.cases.models import Case, MeasureKind
+    from adal.cases.selectors import CASE_RECORDS, REPORT_RECORDS, case_records
+    from adal.cases.services import (
+        case_accept,
+        case_clarification_request,
+        case_decide,
+        case_link,
+        case_request_send,
+        case_review_start,
+    )
+    from adal.hotline.models import Report
+    from adal.hotline.services import UploadedFile, report_submit
+
+    pointers = {n: Case._meta.get_field(n).field for n in CASE_RECORDS}
+    pointers |= {n: Report._meta.get_field(n).field for n in REPORT_RECORDS} | linked_pointers()
+    tables = {fk.model._meta.db_table for fk in pointers.values()} - {"cases_case"}
+
+    def has_by_the_orm(case):
+        return {
+            name
+            for name, fk in pointers.items()
+            if fk.model._default_manager.filter(
+                **{fk.name: case.report if fk.related_model is Report else case}
+            ).exists()
+        }
+
+    bare = accepted(org, new_case)
+    sign_in(client, org["head"])
+    with CaptureQueriesContext(connection) as seen:
+        client.get(reverse("cases:case", args=[bare.pk]))
+    # Every triage assesses the risk of retaliation: the one panel an accepted case always has.
+    assert case_records(bare) == has_by_the_orm(bare) == {"risk_assessments"}
+    assert _panel_reads(seen.captured_queries, tables) == {"cases_riskassessment"}
+
+    report = report_submit(draft=draft(category="bribery"), files=[UploadedFile("evidence.pdf", pdf_bytes)]).report
+    case = case_accept(
+        case=case_triage_start(case=report.case, by=org["operator"]), by=org["operator"], risk=LOW_RISK
+    )
+    case = case_assign(case=case, by=org["head"], officer=org["officer"])
+    case = case_review_start(case=case, by=org["officer"])
+    case_request_send(
+        case=case, by=org["officer"], addressee="Акимат Актюбинской области", question="Приказ?"
+    )
+    case_link(case=case, by=org["officer"], other=bare)
+    case_clarification_request(case=case, by=org["officer"], text="Когда это было?")
+    case_decide(
+        case=case, by=org["officer"], outcome="substantiated", measures=[("disciplinary", "")], findings="Да."
+    )
+    expected = {"risk_assessments", "attachments", "requests", "links", "messages", "measures"}
+    assert case_records(case) == has_by_the_orm(case) == expected
+    with CaptureQueriesContext(connection) as seen:
+        page = client.get(reverse("cases:case", args=[case.pk])).content.decode()
+    assert _panel_reads(seen.captured_queries, tables) == {
+        "cases_riskassessment",
+        "hotline_attachment",
+        "cases_statebodyrequest",
+        "cases_caselink",
+        "hotline_message",
+        "cases_measure",
+    }
+    shown = ("evidence.pdf", "Акимат Актюбинской области", bare.report.registration_number, "Когда это было?")
+    for text in (*shown, str(MeasureKind.DISCIPLINARY.label)):
+        assert text in page, text
