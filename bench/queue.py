@@ -587,6 +587,10 @@ class Measurer:
         self.t0 = dt.datetime.fromisoformat(self.meta["t0"])
         self.data = data
         self.diagnosis: list[str] = []
+        # A reused database holds the rows that earlier runs' sweeps changed and put back. Where the server
+        # runs without autovacuum (this machine's does), they stay dead in the tables, the case tally's hot
+        # rows most, and every count reads past them; a server in service vacuums them away. So do we.
+        data.analyse()
 
     # ------------------------------------------------------------ helpers
 

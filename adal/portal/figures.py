@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from adal.cases.models import Outcome, State
 from adal.cases.selectors import cases_in_period
-from adal.cases.statistics import DIMENSIONS, NO_UNIT, PENDING, Tally, case_tallies, open_overdue
+from adal.cases.statistics import NO_UNIT, PENDING, Tally, case_tallies_by, open_overdue
 from adal.core.models import Territory, Unit
 from adal.core.selectors import names_on, unit_names_on
 from adal.councils.selectors import last_full_half_year, period_of_days
@@ -153,9 +153,18 @@ def _figure(key: str, label: str, tally: Tally, hidden: list[bool]) -> Figure:
 
 def case_statistics(first: dt.date, last: dt.date, by: str = "region") -> CaseStatistics:
     """The hotline's figures for the cases received from `first` to `last` (both included), by `by`."""
-    if by not in DIMENSIONS:
-        raise ValueError(f"no grouping by {by!r}")
-    tallies = case_tallies(period_of_days(first, last), by)
+    return case_statistics_by(first, last, (by,))[by]
+
+
+def case_statistics_by(
+    first: dt.date, last: dt.date, groupings: tuple[str, ...]
+) -> dict[str, CaseStatistics]:
+    """``case_statistics`` by each of ``groupings``, their tallies read at once."""
+    every = case_tallies_by(period_of_days(first, last), groupings)
+    return {by: _statistics(first, last, by, every[by]) for by in groupings}
+
+
+def _statistics(first: dt.date, last: dt.date, by: str, tallies: dict[str, Tally]) -> CaseStatistics:
     labels = group_labels(by, list(tallies), first)
     keys = sorted(tallies, key=lambda k: (labels.get(k, k).casefold(), k))  # by name: never a league table
     rows = [[getattr(tallies[k], c) for c in COUNTS] for k in keys]

@@ -13,7 +13,7 @@ from adal.discipline.selectors import discipline_statistics
 from adal.portal import opendata as od
 from adal.portal.charts import funnel_chart
 from adal.portal.dashboard import dashboard_blocks
-from adal.portal.figures import DIMENSION_LABELS, case_statistics, overdue_now
+from adal.portal.figures import DIMENSION_LABELS, case_statistics_by, overdue_now
 from adal.portal.periods import period_from, period_query
 
 BREAKDOWNS = ("region", "category", "channel", "outcome")
@@ -35,14 +35,15 @@ def statistics(request):
     if period is None:
         return render(request, "portal/statistics.html", context, status=400)
     first, last = period
-    by_unit = case_statistics(first, last, "unit")
+    every = case_statistics_by(first, last, ("unit", *BREAKDOWNS))
+    by_unit = every["unit"]
     query = period_query(first, last)
     context.update(
         first=first,
         last=last,
         total=by_unit.total,
         overdue=overdue_now(),
-        breakdowns=[case_statistics(first, last, by) for by in BREAKDOWNS],
+        breakdowns=[every[by] for by in BREAKDOWNS],
         units=by_unit,
         funnel=funnel_chart(by_unit.funnel) if by_unit.funnel else None,
         api_links=[

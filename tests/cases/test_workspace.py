@@ -299,7 +299,8 @@ def test_the_case_page_reads_only_the_records_the_case_has(client, org, new_case
     assert case_records(bare) == has_by_the_orm(bare) == {"risk_assessments"}
     assert _panel_reads(seen.captured_queries, tables) == {"cases_riskassessment"}
 
-    report = report_submit(draft=draft(category="bribery"), files=[UploadedFile("evidence.pdf", pdf_bytes)]).report
+    evidence = [UploadedFile("evidence.pdf", pdf_bytes)]
+    report = report_submit(draft=draft(category="bribery"), files=evidence).report
     case = case_accept(
         case=case_triage_start(case=report.case, by=org["operator"]), by=org["operator"], risk=LOW_RISK
     )
