@@ -25,10 +25,7 @@ def linked_pointers() -> dict[str, ForeignKey]:
     return dict(_pointers)
 
 
-def linked_to(case, user, kinds=None) -> dict[str, list]:
-    """Every registered kind, with the records of it that point at ``case``; only ``kinds`` are read
-    when given (the others have none)."""
-    return {
-        kind: reader(user, case) if kinds is None or kind in kinds else []
-        for kind, reader in _readers.items()
-    }
+def linked_to(case, user, kinds: frozenset[str]) -> dict[str, list]:
+    """Every registered kind, with the records of it that point at ``case``: read for ``kinds`` (those
+    the case has, case_records), empty for the others."""
+    return {kind: reader(user, case) if kind in kinds else [] for kind, reader in _readers.items()}
